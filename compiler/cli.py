@@ -1,0 +1,59 @@
+"""The `tsc` command line: a thin group whose commands live in compiler/commands/.
+
+Commands load lazily so that `tsc validate` never pays for (or imports) what
+`tsc deploy` needs: boto3 and cfn-lint stay out of the compile path.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import click
+
+from compiler import __version__
+
+# command name -> "module:attribute" of its click command
+COMMANDS: dict[str, str] = {
+    "validate": "compiler.commands.validate:validate",
+    "schema": "compiler.commands.schema:schema",
+    "compile": "compiler.commands.compile:compile_command",
+    "cost": "compiler.commands.cost:cost",
+    "deploy": "compiler.commands.deploy:deploy",
+    "diff": "compiler.commands.deploy:diff",
+    "destroy": "compiler.commands.deploy:destroy",
+    "init": "compiler.commands.init:init",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if _available(name))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None or not _available(cmd_name):
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+def _available(name: str) -> bool:
+    module_name = COMMANDS[name].split(":")[0]
+    return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tsc")
+def main() -> None:
+    """tinystack: compile tinystack.yaml into AWS CloudFormation nested stacks.
+
+    \b
+    Example:
+      tsc validate tinystack.yaml
+      tsc compile tinystack.yaml --out out/
+    """
