@@ -1,0 +1,1 @@
+"""CloudFormation backend: one module per nested stack, each a pure `build_<stack>(ir)`."""

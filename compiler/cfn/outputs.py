@@ -1,0 +1,61 @@
+"""Names of the Outputs and Parameters that wire the nested stacks, declared once.
+
+Children are wired only through parameters and outputs (no exports), so two
+stacks of the same spec in one account never collide.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class RootParam(str, Enum):
+    TEMPLATE_BUCKET = "TemplateBucket"
+    TEMPLATE_PREFIX = "TemplatePrefix"
+
+
+class NetworkOut(str, Enum):
+    VPC_ID = "VpcId"
+    VPC_CIDR = "VpcCidr"
+    PUBLIC_SUBNET_IDS = "PublicSubnetIds"  # comma-joined
+    PRIVATE_SUBNET_IDS = "PrivateSubnetIds"  # comma-joined
+    TASK_SUBNET_IDS = "TaskSubnetIds"  # where tasks/instances run: private, or public (public-ip)
+
+
+class RegistryOut(str, Enum):
+    REPOSITORY_NAME = "RepositoryName"
+    REPOSITORY_URI = "RepositoryUri"
+    REPOSITORY_ARN = "RepositoryArn"
+
+
+class StageOut(str, Enum):
+    CLUSTER_NAME = "ClusterName"
+    CLUSTER_ARN = "ClusterArn"
+    SERVICE_NAME = "ServiceName"
+    SERVICE_ARN = "ServiceArn"
+    ENDPOINT_URL = "EndpointUrl"
+    ALARM_TOPIC_ARN = "AlarmTopicArn"
+    LOG_GROUP_NAME = "LogGroupName"
+
+
+class PipelineOut(str, Enum):
+    PIPELINE_NAME = "PipelineName"
+    ARTIFACT_BUCKET_NAME = "ArtifactBucketName"
+    SOURCE_BUCKET_NAME = "SourceBucketName"  # provider s3
+    CONNECTION_ARN = "ConnectionArn"  # github/gitlab/bitbucket
+    WEBHOOK_URL = "WebhookUrl"  # provider s3 with webhook
+
+
+# The stage stack takes these parameters (the network's and registry's outputs, plus the
+# template location so it can reach its own children).
+STAGE_PARAMETERS: tuple[str, ...] = (
+    RootParam.TEMPLATE_BUCKET.value,
+    RootParam.TEMPLATE_PREFIX.value,
+    NetworkOut.VPC_ID.value,
+    NetworkOut.VPC_CIDR.value,
+    NetworkOut.PUBLIC_SUBNET_IDS.value,
+    NetworkOut.TASK_SUBNET_IDS.value,
+    RegistryOut.REPOSITORY_NAME.value,
+    RegistryOut.REPOSITORY_URI.value,
+    RegistryOut.REPOSITORY_ARN.value,
+)
