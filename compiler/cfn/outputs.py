@@ -6,15 +6,15 @@ stacks of the same spec in one account never collide.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class RootParam(str, Enum):
+class RootParam(StrEnum):
     TEMPLATE_BUCKET = "TemplateBucket"
     TEMPLATE_PREFIX = "TemplatePrefix"
 
 
-class NetworkOut(str, Enum):
+class NetworkOut(StrEnum):
     VPC_ID = "VpcId"
     VPC_CIDR = "VpcCidr"
     PUBLIC_SUBNET_IDS = "PublicSubnetIds"  # comma-joined
@@ -22,13 +22,13 @@ class NetworkOut(str, Enum):
     TASK_SUBNET_IDS = "TaskSubnetIds"  # where tasks/instances run: private, or public (public-ip)
 
 
-class RegistryOut(str, Enum):
+class RegistryOut(StrEnum):
     REPOSITORY_NAME = "RepositoryName"
     REPOSITORY_URI = "RepositoryUri"
     REPOSITORY_ARN = "RepositoryArn"
 
 
-class StageOut(str, Enum):
+class StageOut(StrEnum):
     CLUSTER_NAME = "ClusterName"
     CLUSTER_ARN = "ClusterArn"
     SERVICE_NAME = "ServiceName"
@@ -38,7 +38,7 @@ class StageOut(str, Enum):
     LOG_GROUP_NAME = "LogGroupName"
 
 
-class PipelineOut(str, Enum):
+class PipelineOut(StrEnum):
     PIPELINE_NAME = "PipelineName"
     ARTIFACT_BUCKET_NAME = "ArtifactBucketName"
     SOURCE_BUCKET_NAME = "SourceBucketName"  # provider s3

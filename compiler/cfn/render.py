@@ -34,6 +34,4 @@ def render_template(template: Template, fmt: TemplateFormat = "yaml") -> str:
     data = template_data(template)
     if fmt == "json":
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
-    return yaml.dump(
-        data, Dumper=_BlockDumper, sort_keys=True, default_flow_style=False, width=100
-    )
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=True, default_flow_style=False, width=100)

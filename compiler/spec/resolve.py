@@ -96,7 +96,10 @@ def _record(origins: dict[KeyPath, KeyPath], at: KeyPath, src: KeyPath, value: A
 
 
 def _merge(
-    target: dict[str, Any], at: tuple[str, ...], value: Any, src: KeyPath,
+    target: dict[str, Any],
+    at: tuple[str, ...],
+    value: Any,
+    src: KeyPath,
     origins: dict[KeyPath, KeyPath],
 ) -> None:
     """Merge `value` into `target` at path `at`: mappings deeply, anything else replaces."""
@@ -113,7 +116,9 @@ def _merge(
     _record(origins, at, src, value)
 
 
-def _resolve_stage(data: Mapping[str, Any], raw: Mapping[str, Any], index: int | None) -> ResolvedStage:
+def _resolve_stage(
+    data: Mapping[str, Any], raw: Mapping[str, Any], index: int | None
+) -> ResolvedStage:
     root = load_schema()
     values: dict[str, Any] = {}
     origins: dict[KeyPath, KeyPath] = {}
