@@ -1,0 +1,150 @@
+"""Lowering: defaults, stage merges, subnets, names and the scale decision, as users see them."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+import pytest
+
+from compiler.ir.lower import lower_data
+from compiler.ir.names import shorten
+from compiler.spec.resolve import resolve_spec
+
+
+def spec(**extra: Any) -> dict[str, Any]:
+    return {"version": 1, "name": "crud-api", **extra}
+
+
+def test_two_line_spec_gets_every_default() -> None:
+    ir = lower_data(spec())
+    (stage,) = ir.stages
+    assert stage.name == "dev" and stage.previous_stage is None and not stage.approval
+    assert (stage.app.port, stage.app.cpu, stage.app.memory) == (80, 256, 512)
+    assert stage.app.health_check.path == "/ping"
+    assert (stage.scaling.desired, stage.scaling.min, stage.scaling.max) == (1, 1, 5)
+    assert stage.scaling.cpu_percent == 75 and stage.scaling.scale_in_cpu_percent == 37
+    assert stage.compute.type == "ec2" and stage.compute.instance_type == "t3.micro"
+    assert (stage.compute.instances_min, stage.compute.instances_max) == (1, 5)
+    assert stage.compute.target_capacity_percent == 70
+    assert stage.endpoint.type == "api-gateway"
+    assert ir.network.egress == "nat-gateway" and ir.network.nat_gateways == 1
+    assert ir.source.provider == "s3" and ir.source.creates_bucket
+    assert ir.source.key == "crud-api/source.zip"
+    assert ir.registry.protected_tags == ("latest", "dev")
+
+
+def test_stage_override_merges_before_defaults() -> None:
+    ir = lower_data(
+        spec(
+            scaling={"max": 8},
+            app={"environment": {"A": "1", "B": "top"}},
+            stages=[
+                {"name": "dev"},
+                {"name": "prod", "approval": True, "scaling": {"min": 2},
+                 "environment": {"B": "prod"}},
+            ],
+        )
+    )
+    dev, prod = ir.stages
+    assert (dev.scaling.min, dev.scaling.desired, dev.scaling.max) == (1, 1, 8)
+    # `min: 2` in a stage also makes that stage's desired 2 (SPEC "Decisions")
+    assert (prod.scaling.min, prod.scaling.desired, prod.scaling.max) == (2, 2, 8)
+    assert dict(prod.app.environment) == {"A": "1", "B": "prod"}
+    assert dict(dev.app.environment) == {"A": "1", "B": "top"}
+    assert prod.previous_stage == "dev" and prod.approval
+
+
+def test_origin_points_at_the_line_the_user_wrote() -> None:
+    resolved = resolve_spec(
+        spec(scaling={"max": 8}, stages=[{"name": "dev"}, {"name": "prod", "scaling": {"min": 2}}])
+    )
+    dev, prod = resolved.stages
+    assert prod.origin(("scaling", "min")) == ("stages", 1, "scaling", "min")
+    assert prod.origin(("scaling", "max")) == ("scaling", "max")
+    assert dev.origin(("scaling", "min")) == ("scaling",)
+    assert dev.origin(("compute", "type")) == ("stages", 0)
+
+
+@pytest.mark.parametrize(
+    ("cidr", "azs", "prefix"),
+    [("10.0.0.0/16", 2, 18), ("10.0.0.0/16", 3, 19), ("192.168.4.0/24", 3, 27)],
+)
+def test_subnets_split_the_vpc_without_overlap(cidr: str, azs: int, prefix: int) -> None:
+    ir = lower_data(spec(network={"cidr": cidr, "availability_zones": azs}))
+    blocks = [ipaddress.ip_network(c) for s in ir.network.subnets for c in (s.public_cidr, s.private_cidr)]
+    assert len(blocks) == 2 * azs
+    assert all(b.prefixlen == prefix and b.subnet_of(ipaddress.ip_network(cidr)) for b in blocks)  # type: ignore[arg-type]
+    assert len(set(blocks)) == len(blocks)
+    assert not any(a.overlaps(b) for i, a in enumerate(blocks) for b in blocks[i + 1 :])
+
+
+@pytest.mark.parametrize(
+    ("network", "gateways", "nat_instance", "public"),
+    [
+        ({"egress": "nat-gateway", "nat": "per-az", "availability_zones": 3}, 3, None, False),
+        ({"egress": "nat-instance"}, 0, "t3.nano", False),
+        ({"egress": "public-ip"}, 0, None, True),
+    ],
+)
+def test_egress_decides_nat(network: dict[str, Any], gateways: int, nat_instance: str | None, public: bool) -> None:
+    ir = lower_data(spec(network=network, compute={"type": "fargate"}))
+    assert ir.network.nat_gateways == gateways
+    assert ir.network.nat_instance_type == nat_instance
+    assert ir.network.tasks_in_public_subnets is public
+
+
+def test_scale_and_explicit_endpoint_type() -> None:
+    ir = lower_data(
+        spec(
+            scale="hyperscale",
+            endpoint={"throttling": {"rate_limit": 5, "burst_limit": 5}},
+            stages=[{"name": "dev", "endpoint": {"type": "api-gateway"}}, {"name": "prod"}],
+        )
+    )
+    dev, prod = ir.stages
+    assert dev.endpoint.type == "api-gateway" and dev.endpoint.throttling is not None
+    assert dev.endpoint.choice.reason == "endpoint.type set explicitly"
+    assert prod.endpoint.type == "alb" and prod.endpoint.throttling is None
+
+
+def test_source_provider_fields() -> None:
+    gh = lower_data(spec(source={"repository": "acme/app"})).source
+    assert gh.provider == "github" and gh.creates_connection and gh.key is None
+    s3 = lower_data(
+        spec(source={"provider": "s3", "bucket": "my-src",
+                     "webhook": {"provider": "gitlab", "repository": "acme/app",
+                                 "token_secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbC"}})
+    ).source
+    assert s3.bucket == "my-src" and not s3.creates_bucket and s3.key == "crud-api/source.zip"
+    assert s3.webhook is not None and s3.webhook.branch == "main"
+
+
+def test_secrets_know_their_store() -> None:
+    ir = lower_data(
+        spec(app={"secrets": {
+            "B": "arn:aws:ssm:us-east-1:123456789012:parameter/app/b",
+            "A": "arn:aws:secretsmanager:us-east-1:123456789012:secret:a-AbCdEf",
+        }})
+    )
+    assert [(s.name, s.store) for s in ir.stages[0].app.secrets] == [("A", "secretsmanager"), ("B", "ssm")]
+
+
+def test_traffic_peaks_are_derived_and_said_so() -> None:
+    given = lower_data(spec(traffic={"requests_per_month": 2_628_000, "peak_new_connections_per_second": 7}))
+    assert given.traffic.peak_new_connections_per_second == 7
+    assert given.traffic.derived == ("peak_active_connections_per_minute",)
+    derived = lower_data(spec(traffic={"requests_per_month": 2_628_000})).traffic
+    assert derived.peak_new_connections_per_second == pytest.approx(1.0)
+    assert set(derived.derived) == {"peak_new_connections_per_second", "peak_active_connections_per_minute"}
+
+
+def test_long_names_are_cut_with_a_stable_hash() -> None:
+    ir = lower_data({"version": 1, "name": "a-very-long-stack-name-xyz", "stages": [{"name": "production"}]})
+    names = ir.stages[0].names
+    assert len(names.load_balancer) <= 32 and len(names.target_group) <= 32
+    assert names.load_balancer != names.target_group
+    assert names.load_balancer == shorten("a-very-long-stack-name-xyz-production-alb", 32)
+    assert shorten("short", 32) == "short"
+    cut = shorten("x" * 40, 32)
+    assert len(cut) == 32 and cut[-7] == "-"
