@@ -44,6 +44,8 @@ class PipelineOut(StrEnum):
     SOURCE_BUCKET_NAME = "SourceBucketName"  # provider s3
     CONNECTION_ARN = "ConnectionArn"  # github/gitlab/bitbucket
     WEBHOOK_URL = "WebhookUrl"  # provider s3 with webhook
+    WEBHOOK_SECRET_ARN = "WebhookSecretArn"  # the signing secret to paste into the provider
+    NOTIFICATION_TOPIC_ARN = "NotificationTopicArn"  # pipeline failures and approvals
 
 
 # The stage stack takes these parameters (the network's and registry's outputs, plus the
