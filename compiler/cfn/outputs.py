@@ -38,6 +38,34 @@ class StageOut(StrEnum):
     LOG_GROUP_NAME = "LogGroupName"
 
 
+class ClusterOut(StrEnum):
+    """Outputs of cluster-<stage>.yaml (read by the stage stack)."""
+
+    CLUSTER_NAME = "ClusterName"
+    CLUSTER_ARN = "ClusterArn"
+    CAPACITY_PROVIDER = "CapacityProvider"  # FARGATE, or the ec2 capacity provider's name
+
+
+class EndpointOut(StrEnum):
+    """Outputs of endpoint-<stage>.yaml (read by the stage stack)."""
+
+    ENDPOINT_URL = "EndpointUrl"
+    FRONT_SECURITY_GROUP_ID = "FrontSecurityGroupId"  # the group tasks admit
+    DISCOVERY_SERVICE_ARN = "DiscoveryServiceArn"  # api-gateway: Cloud Map service
+    API_ID = "ApiId"  # api-gateway
+    TARGET_GROUP_ARN = "TargetGroupArn"  # alb
+    LOAD_BALANCER_FULL_NAME = "LoadBalancerFullName"  # alb: CloudWatch dimension
+    TARGET_GROUP_FULL_NAME = "TargetGroupFullName"  # alb: CloudWatch dimension
+
+
+class ServiceOut(StrEnum):
+    """Outputs of service-<stage>.yaml (read by the stage stack)."""
+
+    SERVICE_NAME = "ServiceName"
+    SERVICE_ARN = "ServiceArn"
+    LOG_GROUP_NAME = "LogGroupName"
+
+
 class PipelineOut(StrEnum):
     PIPELINE_NAME = "PipelineName"
     ARTIFACT_BUCKET_NAME = "ArtifactBucketName"
