@@ -32,9 +32,14 @@ service iptables save
 """
 
 
+def is_graviton(instance_type: str) -> bool:
+    """True for an arm64 (Graviton) instance type, which needs an arm64 AMI."""
+    return _ARM.match(instance_type) is not None
+
+
 def nat_ami_path(instance_type: str) -> str:
     """The SSM parameter naming the current AL2023 AMI for the instance type's CPU."""
-    return _AMI_PATH.format(arch="arm64" if _ARM.match(instance_type) else "x86_64")
+    return _AMI_PATH.format(arch="arm64" if is_graviton(instance_type) else "x86_64")
 
 
 def add_nat_instance(template: Template, ir: StackIR, public_subnet: str, table: str) -> None:
