@@ -1,0 +1,176 @@
+"""Read a tinystack.yaml into plain data plus the line and column of every key and value.
+
+Everything that can be wrong with the file itself is a located diagnostic here, never an
+exception: a missing or unreadable file, more than `MAX_BYTES`, bytes that are not UTF-8,
+control characters, YAML syntax errors, duplicate keys, unsupported tags, more than
+`MAX_NODES` values once aliases are expanded ("billion laughs"), nesting deeper than
+`MAX_DEPTH`, an empty file, several documents, a document that is not a mapping.
+Plain scalars follow the YAML 1.2 core schema (see `compiler.spec.scalars`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compiler.diagnostics import Diagnostic, Severity
+from compiler.spec.compose import Composed, ComposeError, Composer, KeyPath
+
+__all__ = ["KeyPath", "LoadedSpec", "Position", "dotted", "load_spec", "load_text"]
+
+MAX_BYTES = 256 * 1024
+MAX_NODES = 10_000  # values after alias expansion; real specs hold a few hundred
+MAX_DEPTH = 20  # the language nests five levels deep
+
+# Characters YAML 1.2 allows in a stream (https://yaml.org/spec/1.2.2/#51-character-set).
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ROOT_KINDS = {list: "a list", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean"}  # fmt: skip
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in the file, 1-based."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """The YAML document as plain data, and where each key and value was written."""
+
+    file: str
+    data: dict[str, Any]
+    positions: Mapping[KeyPath, Position]  # key path -> the key (a list item: the item)
+    value_positions: Mapping[KeyPath, Position] = field(default_factory=dict)
+
+    def locate(self, path: KeyPath) -> Position:
+        """The position of `path`'s key, or of its nearest written ancestor."""
+        return _nearest(self.positions, path)
+
+    def locate_value(self, path: KeyPath) -> Position:
+        """The position of `path`'s value, or of its nearest written ancestor's key."""
+        if path in self.value_positions:
+            return self.value_positions[path]
+        return self.locate(path)
+
+    def diagnostic(
+        self, path: KeyPath, code: str, message: str, hint: str = "",
+        severity: Severity = Severity.ERROR, at_value: bool = False,
+    ) -> Diagnostic:  # fmt: skip
+        """A diagnostic for `path`, located at its key (or its value with `at_value`)."""
+        where = self.locate_value(path) if at_value else self.locate(path)
+        return Diagnostic(self.file, where.line, where.col, severity, code, dotted(path),
+                          message, hint)  # fmt: skip
+
+
+def _nearest(positions: Mapping[KeyPath, Position], path: KeyPath) -> Position:
+    for end in range(len(path), -1, -1):
+        found = positions.get(path[:end])
+        if found is not None:
+            return found
+    return Position(1, 1)
+
+
+def dotted(path: KeyPath) -> str:
+    """A key path as users write it: `stages[1].scaling.min`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _error(file: str, line: int, col: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(file, line, col, Severity.ERROR, code, "", message, hint)
+
+
+def load_spec(path: Path) -> tuple[LoadedSpec | None, list[Diagnostic]]:
+    """Read and parse one spec file; `None` and located diagnostics when it is unusable."""
+    file = str(path)
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return None, [_error(file, 1, 1, "TS001", "no such file")]
+    except IsADirectoryError:
+        return None, [_error(file, 1, 1, "TS001", "is a directory, not a file")]
+    except OSError as error:
+        return None, [_error(file, 1, 1, "TS001", f"cannot read the file: {error.strerror}")]
+    if len(raw) > MAX_BYTES:
+        return None, [_error(file, 1, 1, "TS002", f"the file is larger than {MAX_BYTES // 1024} "
+                             "KiB; a tinystack.yaml is a few KiB")]  # fmt: skip
+    return load_bytes(file, raw)
+
+
+def load_bytes(file: str, raw: bytes) -> tuple[LoadedSpec | None, list[Diagnostic]]:
+    """Decode (strict UTF-8, optional BOM) and parse bytes that came from `file`."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
+        byte = raw[error.start]
+        return None, [_error(file, line, col, "TS003", f"the file is not UTF-8 text "
+                             f"(byte 0x{byte:02x})", "Save it as UTF-8.")]  # fmt: skip
+    return load_text(file, text)
+
+
+def load_text(file: str, text: str) -> tuple[LoadedSpec | None, list[Diagnostic]]:
+    """Parse YAML text that came from `file` into a LoadedSpec."""
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return None, [_error(file, line, col, "TS003", f"control character "
+                             f"U+{ord(bad.group()):04X} is not allowed in YAML",
+                             "Is this a binary file?")]  # fmt: skip
+    composer = Composer(MAX_NODES, MAX_DEPTH)
+    try:
+        composed = composer.feed_all(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except ComposeError as error:
+        return None, [_error(file, *error.mark, error.code, error.message, error.hint)]
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_error(file, error)]
+    return _document(file, composed)
+
+
+def _syntax_error(file: str, error: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = error.problem or "invalid YAML"
+    context = (
+        f" ({error.context} at line {error.context_mark.line + 1})"
+        if (error.context and error.context_mark is not None)
+        else ""
+    )
+    return _error(file, line, col, "TS004", f"YAML syntax error: {problem}{context}")
+
+
+def _document(file: str, composed: Composed) -> tuple[LoadedSpec | None, list[Diagnostic]]:
+    line, col = composed.root_mark
+    if composed.root is None:
+        return None, [_error(file, line, col, "TS005", "the file is empty",
+                             "Start with 'version: 1' and 'name: my-app'.")]  # fmt: skip
+    if not isinstance(composed.root, dict):
+        kind = _ROOT_KINDS.get(type(composed.root), "a scalar")
+        return None, [_error(file, line, col, "TS005", f"the document is {kind}; it must be a "
+                             "mapping of keys such as 'version' and 'name'")]  # fmt: skip
+    positions = {path: Position(*mark) for path, mark in composed.key_marks.items()}
+    positions[()] = Position(line, col)
+    value_positions = {path: Position(*mark) for path, mark in composed.value_marks.items()}
+    duplicates = [
+        Diagnostic(file, *dup.mark, Severity.ERROR, "TS010", dotted(dup.path),
+                   f"duplicate key '{dup.path[-1]}' (first at line {dup.first_line})",
+                   "Keep one: YAML would silently use the last.")
+        for dup in composed.duplicates
+    ]  # fmt: skip
+    if duplicates:
+        return None, duplicates
+    return LoadedSpec(file, composed.root, positions, value_positions), []
