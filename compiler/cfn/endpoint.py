@@ -1,0 +1,48 @@
+"""A stage's endpoint stack: endpoint-<stage>.yaml, the front door and its security groups.
+
+api-gateway: HTTP API + VPC link + Cloud Map SRV service (endpoint_apigw.py).
+alb: Application Load Balancer + listeners + IP target group (endpoint_alb.py).
+Outputs (`EndpointOut`): EndpointUrl and FrontSecurityGroupId (the group the tasks
+admit); api-gateway: DiscoveryServiceArn, ApiId; alb: TargetGroupArn and the CloudWatch
+dimension names LoadBalancerFullName, TargetGroupFullName.
+"""
+
+from __future__ import annotations
+
+from troposphere import Output, Parameter, Template
+
+from compiler.cfn.endpoint_alb import add_load_balancer
+from compiler.cfn.endpoint_apigw import add_api_gateway
+from compiler.cfn.outputs import EndpointOut, NetworkOut
+from compiler.ir.model import StackIR, StageIR
+
+# Which network outputs each front door reads.
+ENDPOINT_PARAMETERS: dict[str, tuple[NetworkOut, ...]] = {
+    "api-gateway": (NetworkOut.VPC_ID, NetworkOut.VPC_CIDR, NetworkOut.TASK_SUBNET_IDS),
+    "alb": (NetworkOut.VPC_ID, NetworkOut.VPC_CIDR, NetworkOut.PUBLIC_SUBNET_IDS),
+}
+
+
+def endpoint_outputs(stage: StageIR) -> tuple[EndpointOut, ...]:
+    """The outputs the endpoint stack of this stage has (they differ per type)."""
+    common = (EndpointOut.ENDPOINT_URL, EndpointOut.FRONT_SECURITY_GROUP_ID)
+    if stage.endpoint.type == "api-gateway":
+        return (*common, EndpointOut.DISCOVERY_SERVICE_ARN, EndpointOut.API_ID)
+    return (
+        *common,
+        EndpointOut.TARGET_GROUP_ARN,
+        EndpointOut.LOAD_BALANCER_FULL_NAME,
+        EndpointOut.TARGET_GROUP_FULL_NAME,
+    )
+
+
+def build_endpoint(ir: StackIR, stage: StageIR) -> Template:
+    """The endpoint stack of one stage: the front door chosen by `endpoint.type`."""
+    kind = stage.endpoint.type
+    template = Template(Description=f"{stage.names.prefix}: endpoint ({kind})")
+    for name in ENDPOINT_PARAMETERS[kind]:
+        template.add_parameter(Parameter(name.value, Type="String"))
+    add = add_api_gateway if kind == "api-gateway" else add_load_balancer
+    for out, value in add(template, ir, stage).items():
+        template.add_output(Output(out.value, Value=value))
+    return template
