@@ -1,0 +1,1 @@
+"""Source of the inline (ZipFile) Lambda functions the templates embed, read as text."""
