@@ -1,0 +1,42 @@
+"""`scale: auto`: the front door that costs less for the stack's traffic.
+
+Lowering calls `choose_endpoint` for each stage whose scale is `auto` and whose
+endpoint type is not set, then puts the returned choice into the stage's EndpointIR.
+The whole stage is compared (front door, its public addresses, alarms, Cloud Map),
+not only the request charge. A tie goes to api-gateway, the standard scale.
+"""
+
+from __future__ import annotations
+
+from compiler.cost.estimate import estimate_stage, with_endpoint
+from compiler.cost.prices import PriceTable, builtin_prices
+from compiler.ir.model import EndpointType, ScaleChoiceIR, StackIR, StageIR, TrafficIR
+
+
+def choose_endpoint(
+    ir: StackIR,
+    stage: StageIR,
+    *,
+    prices: PriceTable | None = None,
+    traffic: TrafficIR | None = None,
+) -> ScaleChoiceIR:
+    """Price the stage behind an HTTP API and behind an ALB; return the cheaper."""
+    table = builtin_prices() if prices is None else prices
+    load = ir.traffic if traffic is None else traffic
+    standard = estimate_stage(ir, with_endpoint(stage, "api-gateway"), table, load).monthly_usd
+    hyper = estimate_stage(ir, with_endpoint(stage, "alb"), table, load).monthly_usd
+    standard, hyper = round(standard, 2), round(hyper, 2)
+    requests = f"{load.requests_per_month:,} requests/month"
+    if hyper < standard:
+        endpoint: EndpointType = "alb"
+        reason = f"auto: alb at ${hyper:.2f}/month vs api-gateway at ${standard:.2f}/month"
+    else:
+        endpoint = "api-gateway"
+        reason = f"auto: api-gateway at ${standard:.2f}/month vs alb at ${hyper:.2f}/month"
+    return ScaleChoiceIR(
+        requested="auto",
+        endpoint=endpoint,
+        reason=f"{reason} for {requests}",
+        standard_monthly_usd=standard,
+        hyperscale_monthly_usd=hyper,
+    )

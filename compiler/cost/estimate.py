@@ -1,0 +1,98 @@
+"""The monthly estimate of a whole stack: line items per stage, shared items, total.
+
+Steady state: each stage runs its `desired` tasks on as many instances as placing them
+takes (never fewer than `instances.min`). `scaled_out` prices a stage at `scaling.max`,
+the ceiling autoscaling can reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from compiler.cost.counts import alarms_created, instances_for, steady_tasks
+from compiler.cost.lines import LineItem
+from compiler.cost.prices import PriceTable
+from compiler.cost.shared_items import shared_items
+from compiler.cost.stage_items import stage_items
+from compiler.ir.model import EndpointType, StackIR, StageIR, TrafficIR
+
+
+@dataclass(frozen=True)
+class StageEstimate:
+    name: str
+    endpoint: EndpointType
+    compute: str
+    tasks: int
+    instances: int
+    alarms: int
+    items: tuple[LineItem, ...]
+
+    @property
+    def monthly_usd(self) -> float:
+        return sum(item.monthly_usd for item in self.items)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    stack: str
+    traffic: TrafficIR
+    stages: tuple[StageEstimate, ...]
+    shared: tuple[LineItem, ...]
+
+    @property
+    def shared_usd(self) -> float:
+        return sum(item.monthly_usd for item in self.shared)
+
+    @property
+    def monthly_usd(self) -> float:
+        return sum(stage.monthly_usd for stage in self.stages) + self.shared_usd
+
+
+def estimate_stage(
+    ir: StackIR,
+    stage: StageIR,
+    prices: PriceTable,
+    traffic: TrafficIR,
+    tasks: int | None = None,
+) -> StageEstimate:
+    """One stage's line items at `traffic`, with `tasks` tasks (default: steady state)."""
+    count = steady_tasks(stage) if tasks is None else tasks
+    return StageEstimate(
+        name=stage.name,
+        endpoint=stage.endpoint.type,
+        compute=stage.compute.instance_type or "fargate",
+        tasks=count,
+        instances=instances_for(stage, count),
+        alarms=alarms_created(stage).billed,
+        items=tuple(stage_items(stage, ir.network, traffic, prices, count)),
+    )
+
+
+def estimate_cost(ir: StackIR, prices: PriceTable, traffic: TrafficIR | None = None) -> Estimate:
+    """The monthly estimate of everything `tsc compile` emits for `ir`."""
+    load = ir.traffic if traffic is None else traffic
+    stages = tuple(estimate_stage(ir, stage, prices, load) for stage in ir.stages)
+    alarms = sum(stage.alarms for stage in stages)
+    return Estimate(
+        stack=ir.name,
+        traffic=load,
+        stages=stages,
+        shared=tuple(shared_items(ir, prices, alarms)),
+    )
+
+
+def scaled_out(
+    ir: StackIR, stage: StageIR, prices: PriceTable, traffic: TrafficIR
+) -> StageEstimate:
+    """The stage at its autoscaling ceiling: `scaling.max` tasks all month."""
+    return estimate_stage(ir, stage, prices, traffic, tasks=stage.scaling.max)
+
+
+def with_endpoint(stage: StageIR, endpoint: EndpointType) -> StageIR:
+    """The stage with another front door (for comparing the two scales)."""
+    return replace(stage, endpoint=replace(stage.endpoint, type=endpoint))
+
+
+def with_endpoint_everywhere(ir: StackIR, endpoint: EndpointType) -> StackIR:
+    """The whole stack at one scale: every stage behind `endpoint`."""
+    return replace(ir, stages=tuple(with_endpoint(s, endpoint) for s in ir.stages))
