@@ -45,8 +45,11 @@ def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
 
 def server_command(project: Path) -> list[str]:
     """The Dockerfile's CMD (exec form), mapped onto this machine's interpreters."""
-    cmd = [args for instruction, args in dockerfile_instructions(project / "Dockerfile")
-           if instruction == "CMD"]
+    cmd = [
+        args
+        for instruction, args in dockerfile_instructions(project / "Dockerfile")
+        if instruction == "CMD"
+    ]
     argv: list[str] = json.loads(cmd[-1])
     return _PROGRAMS[argv[0]] + argv[1:]
 

@@ -36,8 +36,7 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # Every test that asks for `project` runs once per blueprint, sharing one init each,
     # unless it names its blueprints itself.
-    chosen = any(
-        "project" in str(marker.args[0]) for marker in metafunc.definition.iter_markers("parametrize")
-    )
+    markers = metafunc.definition.iter_markers("parametrize")
+    chosen = any("project" in str(marker.args[0]) for marker in markers)
     if "project" in metafunc.fixturenames and not chosen:
         metafunc.parametrize("project", BLUEPRINTS, indirect=True, scope="session")

@@ -57,9 +57,7 @@ def test_compiled_templates_lint_clean(project: Path, tmp_path: Path) -> None:
         main, ["compile", str(project / "tinystack.yaml"), "--out", str(tmp_path)]
     )
     assert compiled.exit_code == 0, compiled.output
-    templates = sorted(
-        str(p) for p in (tmp_path / project.name).glob("*.yaml")
-    )
+    templates = sorted(str(p) for p in (tmp_path / project.name).glob("*.yaml"))
     assert templates, "no templates compiled"
     lint = subprocess.run(
         [sys.executable, "-m", "cfnlint", *templates], capture_output=True, text=True
