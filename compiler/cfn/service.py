@@ -1,0 +1,212 @@
+"""A stage's service stack: service-<stage>.yaml.
+
+The task definition (awsvpc, image `<repository>:<stage>`, the spec's port, size,
+environment, secrets as valueFrom, a container health check, awslogs), its retained log
+group, the task and execution roles (service_iam.py), the task security group admitting
+only the endpoint's group on the app port, the desired-count custom resource
+(desired_count.py), the ECS service (circuit breaker with rollback, ECS Exec, registered
+with the target group or the Cloud Map service) and its autoscaling (scaling.py).
+Outputs (`ServiceOut`): ServiceName, ServiceArn, LogGroupName.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ec2, ecs, logs
+
+from compiler.cfn.desired_count import RESOURCE as DESIRED_COUNT
+from compiler.cfn.desired_count import add_desired_count
+from compiler.cfn.outputs import ClusterOut, EndpointOut, NetworkOut, RegistryOut, ServiceOut
+from compiler.cfn.scaling import add_scaling
+from compiler.cfn.service_iam import add_task_roles
+from compiler.cfn.tagging import tag_list
+from compiler.ir.model import HealthCheckIR, StackIR, StageIR
+
+CONTAINER = "app"
+LOG_RETENTION_DAYS = 90
+_COMMON_PARAMETERS = (
+    ClusterOut.CLUSTER_NAME,
+    ClusterOut.CLUSTER_ARN,
+    ClusterOut.CAPACITY_PROVIDER,
+    NetworkOut.VPC_ID,
+    NetworkOut.TASK_SUBNET_IDS,
+    RegistryOut.REPOSITORY_NAME,
+    RegistryOut.REPOSITORY_URI,
+    RegistryOut.REPOSITORY_ARN,
+    EndpointOut.FRONT_SECURITY_GROUP_ID,
+)
+# The endpoint output the service registers with, per endpoint type.
+REGISTRATION: dict[str, EndpointOut] = {
+    "api-gateway": EndpointOut.DISCOVERY_SERVICE_ARN,
+    "alb": EndpointOut.TARGET_GROUP_ARN,
+}
+
+
+def service_parameters(stage: StageIR) -> tuple[str, ...]:
+    """Names of the service stack's parameters (wired by the stage stack)."""
+    return (*(p.value for p in _COMMON_PARAMETERS), REGISTRATION[stage.endpoint.type].value)
+
+
+def health_command(port: int, path: str) -> list[str]:
+    """The container health check: curl, or wget where the image has no curl."""
+    url = f"http://localhost:{port}{path}"
+    return ["CMD-SHELL", f"curl -fsS -o /dev/null {url} || wget -q -O /dev/null {url} || exit 1"]
+
+
+def _health_check(port: int, check: HealthCheckIR) -> ecs.HealthCheck:
+    # ECS caps the timeout at 60 s and the start period at 300 s.
+    return ecs.HealthCheck(
+        Command=health_command(port, check.path),
+        Interval=check.interval_seconds,
+        Timeout=min(check.timeout_seconds, 60),
+        Retries=check.unhealthy_threshold,
+        StartPeriod=min(check.grace_period_seconds, 300),
+    )
+
+
+def _container(stage: StageIR) -> ecs.ContainerDefinition:
+    app = stage.app
+    extra: dict[str, Any] = {"Command": list(app.command)} if app.command else {}
+    return ecs.ContainerDefinition(
+        Name=CONTAINER,
+        # Always the stage tag: a release moves the tag and never changes this template.
+        Image=Join(":", [Ref(RegistryOut.REPOSITORY_URI.value), stage.name]),
+        Essential=True,
+        PortMappings=[ecs.PortMapping(ContainerPort=app.port, Protocol="tcp")],
+        Environment=[ecs.Environment(Name=k, Value=v) for k, v in app.environment],
+        Secrets=[ecs.Secret(Name=s.name, ValueFrom=s.arn) for s in app.secrets],
+        HealthCheck=_health_check(app.port, app.health_check),
+        LogConfiguration=ecs.LogConfiguration(
+            LogDriver="awslogs",
+            Options={
+                "awslogs-group": Ref("LogGroup"),
+                "awslogs-region": Ref("AWS::Region"),
+                "awslogs-stream-prefix": stage.name,
+            },
+        ),
+        **extra,
+    )
+
+
+def _task(template: Template, ir: StackIR, stage: StageIR) -> None:
+    template.add_resource(
+        logs.LogGroup(
+            "LogGroup",
+            RetentionInDays=LOG_RETENTION_DAYS,
+            DeletionPolicy="RetainExceptOnCreate",
+            UpdateReplacePolicy="Retain",
+            **tag_list(ir),
+        )
+    )
+    add_task_roles(template, ir, stage)
+    template.add_resource(
+        ecs.TaskDefinition(
+            "TaskDefinition",
+            NetworkMode="awsvpc",
+            RequiresCompatibilities=["FARGATE" if stage.compute.type == "fargate" else "EC2"],
+            Cpu=str(stage.app.cpu),
+            Memory=str(stage.app.memory),
+            ExecutionRoleArn=GetAtt("ExecutionRole", "Arn"),
+            TaskRoleArn=GetAtt("TaskRole", "Arn"),
+            ContainerDefinitions=[_container(stage)],
+            **tag_list(ir),
+        )
+    )
+    template.add_resource(
+        ec2.SecurityGroup(
+            "TaskSecurityGroup",
+            GroupDescription=f"{stage.names.prefix} tasks: the app port from the endpoint only",
+            VpcId=Ref(NetworkOut.VPC_ID.value),
+            SecurityGroupIngress=[
+                ec2.SecurityGroupRule(
+                    IpProtocol="tcp",
+                    FromPort=stage.app.port,
+                    ToPort=stage.app.port,
+                    SourceSecurityGroupId=Ref(EndpointOut.FRONT_SECURITY_GROUP_ID.value),
+                )
+            ],
+            **tag_list(ir),
+        )
+    )
+
+
+def _registration(stage: StageIR) -> dict[str, Any]:
+    """How the service joins its front door: target group (alb) or Cloud Map (SRV)."""
+    port = stage.app.port
+    if stage.endpoint.type == "alb":
+        return {
+            "LoadBalancers": [
+                ecs.LoadBalancer(
+                    ContainerName=CONTAINER,
+                    ContainerPort=port,
+                    TargetGroupArn=Ref(EndpointOut.TARGET_GROUP_ARN.value),
+                )
+            ],
+            "HealthCheckGracePeriodSeconds": stage.app.health_check.grace_period_seconds,
+        }
+    registry = ecs.ServiceRegistry(
+        RegistryArn=Ref(EndpointOut.DISCOVERY_SERVICE_ARN.value),
+        ContainerName=CONTAINER,
+        ContainerPort=port,
+    )
+    return {"ServiceRegistries": [registry]}
+
+
+def _network(ir: StackIR, stage: StageIR) -> ecs.NetworkConfiguration:
+    vpc: dict[str, Any] = {
+        "Subnets": Split(",", Ref(NetworkOut.TASK_SUBNET_IDS.value)),
+        "SecurityGroups": [Ref("TaskSecurityGroup")],
+    }
+    # Only Fargate tasks take AssignPublicIp (awsvpc tasks on EC2 never get one).
+    if stage.compute.type == "fargate":
+        vpc["AssignPublicIp"] = "ENABLED" if ir.network.tasks_in_public_subnets else "DISABLED"
+    return ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(**vpc))
+
+
+def _service(template: Template, ir: StackIR, stage: StageIR) -> None:
+    extra: dict[str, Any] = {"PlatformVersion": "LATEST"} if stage.compute.type == "fargate" else {}
+    template.add_resource(
+        ecs.Service(
+            "Service",
+            Cluster=Ref(ClusterOut.CLUSTER_NAME.value),
+            TaskDefinition=Ref("TaskDefinition"),
+            DesiredCount=GetAtt(DESIRED_COUNT, "DesiredCount"),
+            CapacityProviderStrategy=[
+                ecs.CapacityProviderStrategyItem(
+                    CapacityProvider=Ref(ClusterOut.CAPACITY_PROVIDER.value), Weight=1
+                )
+            ],
+            DeploymentConfiguration=ecs.DeploymentConfiguration(
+                DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
+                MaximumPercent=200,
+                MinimumHealthyPercent=100,
+            ),
+            NetworkConfiguration=_network(ir, stage),
+            EnableExecuteCommand=True,
+            EnableECSManagedTags=True,
+            PropagateTags="SERVICE",
+            **_registration(stage),
+            **extra,
+            **tag_list(ir),
+        )
+    )
+
+
+def build_service(ir: StackIR, stage: StageIR) -> Template:
+    """The service stack of one stage: task, roles, service, desired count, autoscaling."""
+    template = Template(Description=f"{stage.names.prefix}: ECS service")
+    for name in service_parameters(stage):
+        template.add_parameter(Parameter(name, Type="String"))
+    _task(template, ir, stage)
+    add_desired_count(template, ir, stage)
+    _service(template, ir, stage)
+    add_scaling(template, stage)
+    outputs = {
+        ServiceOut.SERVICE_NAME: GetAtt("Service", "Name"),
+        ServiceOut.SERVICE_ARN: Ref("Service"),
+        ServiceOut.LOG_GROUP_NAME: Ref("LogGroup"),
+    }
+    for out, value in outputs.items():
+        template.add_output(Output(out.value, Value=value))
+    return template

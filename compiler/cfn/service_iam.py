@@ -1,0 +1,88 @@
+"""The task's two roles in service-<stage>.yaml, least privilege.
+
+Execution role (what ECS does before the app runs): pull from this repository, write to
+this log group, read only the secrets the spec names. Task role (what the app itself
+may do): only the ECS Exec channels, so `aws ecs execute-command` works.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import GetAtt, Ref, Template, iam
+
+from compiler.cfn.outputs import RegistryOut
+from compiler.cfn.tagging import tag_list
+from compiler.ir.model import SecretIR, StackIR, StageIR
+
+# The IAM action that reads each kind of secret store through `valueFrom`.
+SECRET_ACTIONS: dict[str, str] = {
+    "ssm": "ssm:GetParameters",
+    "secretsmanager": "secretsmanager:GetSecretValue",
+}
+_EXEC_ACTIONS = [
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+]
+
+
+def secret_resource(secret: SecretIR) -> str:
+    """The ARN IAM must allow: a Secrets Manager valueFrom may end in `:json-key:stage:id`."""
+    if secret.store == "secretsmanager":
+        return ":".join(secret.arn.split(":")[:7])
+    return secret.arn
+
+
+def _statement(actions: list[str], resource: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": actions, "Resource": resource}
+
+
+def _role(name: str, ir: StackIR, statements: list[dict[str, Any]]) -> iam.Role:
+    return iam.Role(
+        name,
+        AssumeRolePolicyDocument={
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        },
+        Policies=[
+            iam.Policy(
+                PolicyName="task",
+                PolicyDocument={"Version": "2012-10-17", "Statement": statements},
+            )
+        ],
+        **tag_list(ir),
+    )
+
+
+def _secret_statements(stage: StageIR) -> list[dict[str, Any]]:
+    statements = []
+    for store, action in SECRET_ACTIONS.items():
+        arns = sorted({secret_resource(s) for s in stage.app.secrets if s.store == store})
+        if arns:
+            statements.append(_statement([action], arns))
+    return statements
+
+
+def add_task_roles(template: Template, ir: StackIR, stage: StageIR) -> None:
+    """Add ExecutionRole and TaskRole."""
+    execution = [
+        # GetAuthorizationToken has no resource type: AWS requires "*".
+        _statement(["ecr:GetAuthorizationToken"], "*"),
+        _statement(
+            ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+            Ref(RegistryOut.REPOSITORY_ARN.value),
+        ),
+        _statement(["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt("LogGroup", "Arn")),
+        *_secret_statements(stage),
+    ]
+    template.add_resource(_role("ExecutionRole", ir, execution))
+    # The Session Manager channels have no resource type: AWS requires "*".
+    template.add_resource(_role("TaskRole", ir, [_statement(_EXEC_ACTIONS, "*")]))
