@@ -1,0 +1,117 @@
+"""moto in server mode on 127.0.0.1, started as a subprocess, reset between tests.
+
+Tests drive it through boto3 over HTTP exactly as they would AWS; the environment
+(AWS_ENDPOINT_URL, dummy credentials, region) is what points boto3 at it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class MotoServer:
+    """One moto server process (with tests/moto_ext) on a fixed local port."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = REPO / ".pytest_cache" / f"moto-{self.port}.log"
+
+    def start(self) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "AWS_ACCESS_KEY_ID": "testing",
+               "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
+               "AWS_ENDPOINT_URL": self.url}
+        self.log.parent.mkdir(exist_ok=True)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.moto_ext", "--port", str(self.port)],
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto server exited; see {self.log}")
+            try:
+                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1)
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        raise RuntimeError(f"moto server did not start; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def reset(self) -> None:
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=10)
+
+    def fail_resource(self, logical_id: str, reason: str) -> None:
+        """Arm the extension so that this resource fails to create or update."""
+        body = f'{{"logical_id": "{logical_id}", "reason": "{reason}"}}'.encode()
+        request = urllib.request.Request(f"{self.url}/moto-ext/fail", data=body, method="POST")
+        urllib.request.urlopen(request, timeout=10)
+
+
+def point_environment_at(monkeypatch: pytest.MonkeyPatch, url: str, home: Path) -> None:
+    """The environment a user would set to reach this endpoint, and nothing of ours."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
+                 "AWS_SECURITY_TOKEN", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "credentials"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("TINYSTACK_POLL_SECONDS", "0.05")
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    server = MotoServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> MotoServer:
+    """A freshly reset moto server, with the environment pointing boto3 at it."""
+    moto_server.reset()
+    point_environment_at(monkeypatch, moto_server.url, tmp_path)
+    return moto_server
+
+
+@pytest.fixture()
+def own_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[MotoServer]:
+    """A server of this test's own, which the test may stop and restart."""
+    server = MotoServer()
+    server.start()
+    point_environment_at(monkeypatch, server.url, tmp_path)
+    yield server
+    server.stop()

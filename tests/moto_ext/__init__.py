@@ -1,0 +1,50 @@
+"""A small extension of moto's server that closes its CloudFormation gaps for tinystack.
+
+Run it with `python -m tests.moto_ext --port N` (tests/deploy/conftest.py does). It is moto
+in server mode plus these changes, each made inside the server process (boto3 and the
+deploy code are untouched; they talk HTTP to it exactly as to AWS):
+
+Stacks and change sets (stacks.py)
+- `Fn::GetAtt Child.Outputs.X` on a nested stack returns the child's output X.
+- Executing a CREATE change set builds the stack from its template, so Outputs exist.
+- A changed nested stack is updated in place (moto deleted and recreated it).
+- Change sets with IncludeNestedStacks get a nested change set per nested stack
+  (ResourceChange.ChangeSetId), and changes count parameter changes, with property
+  Details; an UPDATE with nothing to change fails as AWS does ("didn't contain changes").
+- Every resource gets CREATE/UPDATE _IN_PROGRESS/_COMPLETE/_FAILED events (moto recorded
+  only stack-level events); a failing resource rolls its stack back (ROLLBACK_COMPLETE or
+  UPDATE_ROLLBACK_COMPLETE) and fails its parent's nested stack resource with the reason,
+  instead of failing the API call. Update rollbacks restore no resource (a limitation).
+- A resource type moto does not support fails the resource ("no moto support for X")
+  instead of being skipped silently.
+- DeletionPolicy RetainExceptOnCreate and Snapshot retain on delete, like Retain.
+
+Custom resources (custom.py)
+- A `Custom::*` resource runs its Lambda function's inline Python in-process (moto needs
+  Docker for that) and uses the response the handler PUTs to its ResponseURL.
+
+Resource types moto's CloudFormation does not create (resources.py): each creates the
+object in moto's own backend for that service, so the service's API shows it.
+- AWS::ApiGatewayV2::Api, Integration, Route, Stage, VpcLink, Authorizer
+- AWS::ServiceDiscovery::PrivateDnsNamespace, Service
+- AWS::CodePipeline::Pipeline, AWS::CodeBuild::Project
+- AWS::CloudWatch::Alarm
+- AWS::ApplicationAutoScaling::ScalableTarget, ScalingPolicy
+- AWS::ECS::CapacityProvider, ClusterCapacityProviderAssociations
+- types with no moto backend are recorded only (see `RECORDED_TYPES` there).
+
+Test control (control.py)
+- `POST /moto-ext/fail {"logical_id": ..., "reason": ...}` makes that resource fail,
+  for fault tests; `POST /moto-api/reset` clears it with moto's state.
+"""
+
+from __future__ import annotations
+
+
+def install() -> None:
+    """Apply every patch of the extension to moto (call before the server starts)."""
+    from tests.moto_ext import custom, resources, stacks
+
+    stacks.install()
+    custom.install()
+    resources.install()

@@ -1,0 +1,83 @@
+"""The extension's own HTTP surface and state, in front of moto's WSGI application.
+
+`/moto-ext/cfn-response/<id>` receives custom-resource responses (the handler PUTs its
+JSON there, as it would to CloudFormation's pre-signed S3 URL). `/moto-ext/fail` arms a
+resource failure for fault tests, in the spirit of moto's own `/moto-api/` endpoints.
+`/moto-api/reset` also clears this state.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+_LOCK = threading.Lock()
+_RESPONSES: dict[str, dict[str, Any]] = {}
+# logical ID -> reason: the resource fails every time it is created or updated
+_FAILURES: dict[str, str] = {}
+_SERVER: dict[str, str] = {"url": "http://127.0.0.1:5000"}
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def server_url() -> str:
+    """Base URL of this server, as the custom-resource handler must call it back."""
+    return _SERVER["url"]
+
+
+def set_server_url(url: str) -> None:
+    _SERVER["url"] = url
+
+
+def take_response(request_id: str) -> dict[str, Any] | None:
+    """The response a custom-resource handler sent for `request_id`, if any."""
+    with _LOCK:
+        return _RESPONSES.pop(request_id, None)
+
+
+def failure_for(logical_id: str) -> str | None:
+    """The armed failure reason for a logical ID, or None."""
+    with _LOCK:
+        return _FAILURES.get(logical_id)
+
+
+def reset() -> None:
+    with _LOCK:
+        _RESPONSES.clear()
+        _FAILURES.clear()
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body: bytes = environ["wsgi.input"].read(length) if length else b""
+    return body
+
+
+def _reply(start_response: Callable[..., Any], status: str, doc: Any) -> list[bytes]:
+    start_response(status, [("Content-Type", "application/json")])
+    return [json.dumps(doc).encode()]
+
+
+def wrap(app: WsgiApp) -> WsgiApp:
+    """moto's application with the extension's endpoints in front of it."""
+
+    def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/moto-ext/cfn-response/"):
+            request_id = path.rsplit("/", 1)[1]
+            doc = json.loads(_read_body(environ) or b"{}")
+            with _LOCK:
+                _RESPONSES[request_id] = doc
+            return _reply(start_response, "200 OK", {})
+        if path == "/moto-ext/fail":
+            doc = json.loads(_read_body(environ) or b"{}")
+            with _LOCK:
+                _FAILURES[str(doc["logical_id"])] = str(doc["reason"])
+            return _reply(start_response, "200 OK", {"armed": doc["logical_id"]})
+        if path == "/moto-api/reset":
+            reset()
+        return app(environ, start_response)
+
+    return middleware
