@@ -13,6 +13,7 @@ from compiler.blueprints import SCHEMA_COPY, list_blueprints
 from compiler.buildspecs import render_buildspecs
 from compiler.cli import main
 from compiler.frontend import read_stack
+from compiler.shipped import shipped_dir
 
 
 def tsc(*args: str) -> Result:
@@ -58,9 +59,8 @@ def test_init_writes_the_project_and_matching_buildspecs(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "Next steps" in result.output and "tsc compile" in result.output
     files = snapshot(target)
-    assert {"app.py", "items.py", "Dockerfile", "tinystack.yaml", "build.yml", "release.yml"} <= set(
-        files
-    )
+    expected = {"app.py", "items.py", "Dockerfile", "tinystack.yaml", "build.yml", "release.yml"}
+    assert expected <= set(files)
     spec = (target / "tinystack.yaml").read_text()
     assert 'name: "shop-api"' in spec  # the folder's name, since --name was not given
     assert (target / spec.splitlines()[0].split("$schema=")[1]).is_file()
@@ -160,5 +160,5 @@ def test_target_that_is_a_file_is_refused(tmp_path: Path) -> None:
 
 def test_schema_copy_is_the_shipped_schema(tmp_path: Path) -> None:
     assert tsc("init", str(tmp_path / "api"), "-b", "flask").exit_code == 0
-    shipped = Path(__file__).resolve().parents[1] / "schemas" / "tinystack.schema.json"
+    shipped = shipped_dir("schemas") / "tinystack.schema.json"
     assert (tmp_path / "api" / SCHEMA_COPY).read_bytes() == shipped.read_bytes()
