@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
+from typing import Any
 
+from troposphere import Template
+
+from compiler.cfn.render import render_template, template_data
 from compiler.ir.model import (
     AlarmsIR,
     AppIR,
@@ -89,3 +94,31 @@ def stack_ir(*, stages: tuple[str, ...] = ("dev",), approvals: tuple[str, ...] =
 def with_source(ir: StackIR, source: SourceIR) -> StackIR:
     """The same stack fed from another source."""
     return replace(ir, source=source)
+
+
+def template_dict(template: Template) -> dict[str, Any]:
+    """The template as plain data, exactly as it is written out."""
+    return template_data(template)
+
+
+def of_type(template: Template, kind: str) -> dict[str, dict[str, Any]]:
+    """The resources of one CloudFormation type, by logical ID."""
+    found = template_dict(template)["Resources"].items()
+    return {name: body for name, body in found if body["Type"] == kind}
+
+
+@cache
+def lint_text(text: str) -> tuple[str, ...]:
+    """cfn-lint errors and warnings (informational matches ignored) on one template text."""
+    from cfnlint.api import lint
+
+    return tuple(
+        f"{m.rule.id} {m.message}"
+        for m in lint(text, regions=["us-east-1"])
+        if m.rule.id[0] in "EW"
+    )
+
+
+def lint_problems(template: Template) -> tuple[str, ...]:
+    """cfn-lint errors and warnings on the rendered template."""
+    return lint_text(render_template(template))
