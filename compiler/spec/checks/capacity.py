@@ -1,0 +1,156 @@
+"""Capacity checks: task sizes Fargate does not offer, and EC2 clusters that cannot place
+the tasks (per-instance packing of memory after the reserve, CPU and ENIs), plus unknown
+and previous-generation instance types.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from compiler.data.tables import InstanceType, fargate_sizes, instance_types
+from compiler.diagnostics import Diagnostic, Severity
+from compiler.ir.capacity import (
+    InstanceCapacity,
+    instance_capacity,
+    instances_needed,
+    tasks_per_instance,
+)
+from compiler.spec.checks.view import StageView
+from compiler.spec.suggest import did_you_mean
+from compiler.spec.wording import listing, plural, show
+
+_CPU = ("app", "cpu")
+_MEMORY = ("app", "memory")
+_INSTANCE_TYPE = ("compute", "instance_type")
+
+
+def _memory_values(values: tuple[int, ...]) -> str:
+    steps = {b - a for a, b in pairwise(values)}
+    if len(values) > 4 and len(steps) == 1:
+        return f"{values[0]} to {values[-1]} in steps of {steps.pop()}"
+    return ", ".join(str(v) for v in values)
+
+
+def check_fargate_size(view: StageView) -> list[Diagnostic]:
+    """Forbid cpu/memory pairs Fargate does not offer."""
+    if view.get("compute", "type") != "fargate":
+        return []
+    cpu, memory = view.get(*_CPU), view.get(*_MEMORY)
+    sizes = fargate_sizes()
+    size = sizes.get(cpu)
+    if size is None:
+        message = f"{show(cpu)} cpu is not a Fargate size; allowed: {listing(sizes)}"
+        return [view.diagnostic(_CPU, "TS201", message, at_value=True)]
+    if memory in size.memory_mib:
+        return []
+    pairs = [str(c) for c, s in sizes.items() if memory in s.memory_mib]
+    hint = f"{memory} MiB pairs with cpu {' or '.join(pairs)}." if pairs else ""
+    message = (
+        f"{show(cpu)} cpu with {show(memory)} MiB memory is not a Fargate size; "
+        f"allowed: {_memory_values(size.memory_mib)}"
+    )
+    return [view.diagnostic(_MEMORY, "TS201", message, hint, at_value=True)]
+
+
+def _instance(view: StageView) -> InstanceType | None:
+    if view.get("compute", "type") != "ec2":
+        return None
+    return instance_types().get(view.get(*_INSTANCE_TYPE))
+
+
+def _capacity(info: InstanceType) -> InstanceCapacity:
+    return instance_capacity(info.vcpu, info.memory_mib, info.max_enis, info.reserved_memory_mib)
+
+
+def check_instance_type(view: StageView) -> list[Diagnostic]:
+    """Forbid unknown instance types; warn on previous-generation ones."""
+    if view.get("compute", "type") != "ec2":
+        return []
+    name = view.get(*_INSTANCE_TYPE)
+    info = instance_types().get(name)
+    if info is None:
+        families = sorted({known.split(".")[0] for known in instance_types()})
+        hint = (
+            did_you_mean(str(name), instance_types()) or f"Known families: {', '.join(families)}."
+        )
+        message = f"unknown instance type {show(name)}"
+        return [view.diagnostic(_INSTANCE_TYPE, "TS205", message, hint, at_value=True)]
+    if info.current_generation:
+        return []
+    message = f"{show(name)} is a previous-generation instance type"
+    hint = f"Use '{info.current_equivalent}', its current-generation equivalent."
+    return [view.diagnostic(_INSTANCE_TYPE, "TS206", message, hint, Severity.WARNING, True)]
+
+
+def _larger_type(info: InstanceType, cpu: int, memory: int) -> str:
+    """The smallest current type that holds one task, from the same family when possible."""
+    family = info.name.split(".")[0]
+    fitting = sorted(
+        (other.name.split(".")[0] != family, other.memory_mib, other.vcpu, other.name)
+        for other in instance_types().values()
+        if other.current_generation and tasks_per_instance(_capacity(other), cpu, memory) >= 1
+    )
+    if not fitting:
+        return "Use a smaller task."
+    return f"Use a larger instance_type such as '{fitting[0][3]}', or a smaller task."
+
+
+def check_task_fits_instance(view: StageView) -> list[Diagnostic]:
+    """Forbid a task larger than one instance offers after the OS and agent reserve."""
+    info = _instance(view)
+    if info is None:
+        return []
+    capacity = _capacity(info)
+    cpu, memory = view.get(*_CPU), view.get(*_MEMORY)
+    hint = _larger_type(info, cpu, memory)
+    out = []
+    if memory > capacity.memory_mib:
+        message = (
+            f"a {show(memory)} MiB task does not fit on a '{info.name}': {capacity.memory_mib} "
+            f"MiB is left after the OS and ECS agent keep {info.reserved_memory_mib}"
+        )
+        out.append(view.diagnostic(_MEMORY, "TS202", message, hint, at_value=True))
+    if cpu > capacity.cpu_units:
+        message = (
+            f"a {show(cpu)} cpu task does not fit on a '{info.name}': it has "
+            f"{capacity.cpu_units} CPU units"
+        )
+        out.append(view.diagnostic(_CPU, "TS202", message, hint, at_value=True))
+    return out
+
+
+def check_cluster_room(view: StageView) -> list[Diagnostic]:
+    """Forbid a starting count that instances.min cannot place; warn when max cannot be."""
+    info = _instance(view)
+    if info is None:
+        return []
+    per = tasks_per_instance(_capacity(info), view.get(*_CPU), view.get(*_MEMORY))
+    if per < 1:
+        return []  # check_task_fits_instance reports it
+    each = f"'{info.name}' holds {plural(per, 'task')}"
+    out = []
+    desired_path = (
+        ("scaling", "desired") if view.written("scaling", "desired") else ("scaling", "min")
+    )
+    desired = view.get(*desired_path)
+    low, high = view.get("compute", "instances", "min"), view.get("compute", "instances", "max")
+    need = instances_needed(desired, per) or 0
+    if need > low:
+        message = (
+            f"{plural(desired, 'starting task')} need {need} instances ({each}); "
+            f"compute.instances.min is {low}"
+        )
+        hint = f"Raise compute.instances.min to {need}, or use a larger instance type."
+        out.append(view.diagnostic(desired_path, "TS203", message, hint, at_value=True))
+    top = view.get("scaling", "max")
+    need_max = instances_needed(top, per) or 0
+    if need_max > high:
+        message = (
+            f"{plural(top, 'task')} need {need_max} instances ({each}); compute.instances.max "
+            f"is {high}, so at most {high * per} can run"
+        )
+        hint = f"Raise compute.instances.max to {need_max}, or lower scaling.max."
+        out.append(
+            view.diagnostic(("scaling", "max"), "TS204", message, hint, Severity.WARNING, True)
+        )
+    return out
