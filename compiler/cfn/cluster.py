@@ -40,6 +40,13 @@ _EC2_ROLE_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/" + (
 )
 
 
+def cluster_parameters(stage: StageIR) -> tuple[str, ...]:
+    """Names of the cluster stack's parameters: only ec2 instances need the network."""
+    if stage.compute.type == "fargate":
+        return ()
+    return (NetworkOut.VPC_ID.value, NetworkOut.TASK_SUBNET_IDS.value)
+
+
 def ecs_ami_path(instance_type: str) -> str:
     """The public SSM parameter naming the ECS-optimized AL2023 AMI for the CPU type."""
     return _AMI.format(arch="arm64/" if is_graviton(instance_type) else "")
@@ -181,8 +188,8 @@ def build_cluster(ir: StackIR, stage: StageIR) -> Template:
     _cluster(template, ir, stage)
     provider: object = "FARGATE"
     if stage.compute.type == "ec2":
-        for name in (NetworkOut.VPC_ID, NetworkOut.TASK_SUBNET_IDS):
-            template.add_parameter(Parameter(name.value, Type="String"))
+        for name in cluster_parameters(stage):
+            template.add_parameter(Parameter(name, Type="String"))
         _instance_role(template, ir)
         _launch_template(template, ir, stage)
         _capacity(template, ir, stage)

@@ -23,6 +23,11 @@ ENDPOINT_PARAMETERS: dict[str, tuple[NetworkOut, ...]] = {
 }
 
 
+def endpoint_parameters(stage: StageIR) -> tuple[str, ...]:
+    """Names of the endpoint stack's parameters (wired by the stage stack)."""
+    return tuple(p.value for p in ENDPOINT_PARAMETERS[stage.endpoint.type])
+
+
 def endpoint_outputs(stage: StageIR) -> tuple[EndpointOut, ...]:
     """The outputs the endpoint stack of this stage has (they differ per type)."""
     common = (EndpointOut.ENDPOINT_URL, EndpointOut.FRONT_SECURITY_GROUP_ID)
@@ -40,8 +45,8 @@ def build_endpoint(ir: StackIR, stage: StageIR) -> Template:
     """The endpoint stack of one stage: the front door chosen by `endpoint.type`."""
     kind = stage.endpoint.type
     template = Template(Description=f"{stage.names.prefix}: endpoint ({kind})")
-    for name in ENDPOINT_PARAMETERS[kind]:
-        template.add_parameter(Parameter(name.value, Type="String"))
+    for name in endpoint_parameters(stage):
+        template.add_parameter(Parameter(name, Type="String"))
     add = add_api_gateway if kind == "api-gateway" else add_load_balancer
     for out, value in add(template, ir, stage).items():
         template.add_output(Output(out.value, Value=value))

@@ -1,0 +1,131 @@
+"""A stage's parent stack: stage-<stage>.yaml, and the list of a stage's template files.
+
+It takes exactly `STAGE_PARAMETERS` (the network's and registry's outputs and the template
+location) and parents, as `AWS::CloudFormation::Stack`, the stage's cluster, endpoint,
+service and monitoring stacks, wired only through their parameters and outputs: the
+service reads the cluster's and the endpoint's outputs, monitoring the service's; nothing
+points back, so there are no cycles. Outputs: `StageOut.*`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from troposphere import And, Equals, GetAtt, Not, Output, Parameter, Ref, Sub, Template
+from troposphere.cloudformation import Stack
+
+from compiler.cfn.cluster import build_cluster, cluster_parameters
+from compiler.cfn.endpoint import build_endpoint, endpoint_parameters
+from compiler.cfn.monitoring import build_monitoring, monitoring_parameters
+from compiler.cfn.names import logical_id, stage_file_stem, template_file
+from compiler.cfn.outputs import (
+    STAGE_PARAMETERS,
+    ClusterOut,
+    EndpointOut,
+    RootParam,
+    ServiceOut,
+    StageOut,
+)
+from compiler.cfn.service import build_service, service_parameters
+from compiler.cfn.tagging import tag_list
+from compiler.ir.model import StackIR, StageIR
+
+Builder = Callable[[StackIR, StageIR], Template]
+# The children in creation order, each with its builder.
+CHILDREN: dict[str, Builder] = {
+    "cluster": build_cluster,
+    "endpoint": build_endpoint,
+    "service": build_service,
+    "monitoring": build_monitoring,
+}
+# The parameters each child takes, as declared by its own module.
+_CHILD_PARAMETERS: dict[str, Callable[[StageIR], tuple[str, ...]]] = {
+    "cluster": cluster_parameters,
+    "endpoint": endpoint_parameters,
+    "service": service_parameters,
+    "monitoring": monitoring_parameters,
+}
+# Which child produces each output a sibling reads.
+_PRODUCER: dict[str, str] = {
+    **{o.value: "cluster" for o in ClusterOut},
+    **{o.value: "endpoint" for o in EndpointOut},
+    **{o.value: "service" for o in ServiceOut},
+}
+# Where each of the stage's outputs comes from: (child, that child's output).
+_STAGE_OUTPUTS: dict[StageOut, tuple[str, str]] = {
+    StageOut.CLUSTER_NAME: ("cluster", ClusterOut.CLUSTER_NAME.value),
+    StageOut.CLUSTER_ARN: ("cluster", ClusterOut.CLUSTER_ARN.value),
+    StageOut.SERVICE_NAME: ("service", ServiceOut.SERVICE_NAME.value),
+    StageOut.SERVICE_ARN: ("service", ServiceOut.SERVICE_ARN.value),
+    StageOut.ENDPOINT_URL: ("endpoint", EndpointOut.ENDPOINT_URL.value),
+    StageOut.ALARM_TOPIC_ARN: ("monitoring", StageOut.ALARM_TOPIC_ARN.value),
+    StageOut.LOG_GROUP_NAME: ("service", ServiceOut.LOG_GROUP_NAME.value),
+}
+
+
+def child_id(kind: str) -> str:
+    """Logical ID of a child stack in the stage stack: 'cluster' -> 'ClusterStack'."""
+    return logical_id(kind, "stack")
+
+
+def child_parameters(kind: str, stage: StageIR) -> tuple[str, ...]:
+    """The parameter names a child stack of this stage takes."""
+    return _CHILD_PARAMETERS[kind](stage)
+
+
+def _wire(name: str) -> object:
+    """A child's parameter value: a sibling's output, or the stage's own parameter."""
+    producer = _PRODUCER.get(name)
+    return GetAtt(child_id(producer), f"Outputs.{name}") if producer else Ref(name)
+
+
+def _parameters(template: Template) -> None:
+    for name in STAGE_PARAMETERS:
+        optional = name == RootParam.TEMPLATE_PREFIX.value
+        template.add_parameter(
+            Parameter(name, Type="String", **({"Default": ""} if optional else {}))
+        )
+    required = [n for n in STAGE_PARAMETERS if n != RootParam.TEMPLATE_PREFIX.value]
+    # Fail fast, by name, when the parent forgets a wire, rather than deep in a child.
+    template.add_rule(
+        "WiringGiven",
+        {
+            "Assertions": [
+                {
+                    "Assert": And(*(Not(Equals(Ref(n), "")) for n in required)),
+                    "AssertDescription": "The stage needs the network and registry outputs: "
+                    + ", ".join(required),
+                }
+            ]
+        },
+    )
+
+
+def build_stage(ir: StackIR, stage: StageIR, ext: str) -> Template:
+    """The stage-<stage> stack: parent of its cluster, endpoint, service and monitoring."""
+    template = Template(Description=f"{stage.names.prefix}: stage {stage.name}")
+    _parameters(template)
+    for kind in CHILDREN:
+        url = "https://${TemplateBucket}.s3.${AWS::URLSuffix}/${TemplatePrefix}" + template_file(
+            stage_file_stem(kind, stage.name), ext
+        )
+        params = {name: _wire(name) for name in child_parameters(kind, stage)}
+        template.add_resource(
+            Stack(
+                child_id(kind),
+                TemplateURL=Sub(url),
+                **({"Parameters": params} if params else {}),
+                **tag_list(ir),
+            )
+        )
+    for out, (kind, name) in _STAGE_OUTPUTS.items():
+        template.add_output(Output(out.value, Value=GetAtt(child_id(kind), f"Outputs.{name}")))
+    return template
+
+
+def stage_templates(ir: StackIR, stage: StageIR, ext: str) -> dict[str, Template]:
+    """Every template file of one stage, by file stem: stage-<s>, cluster-<s>, ..."""
+    files = {stage_file_stem("stage", stage.name): build_stage(ir, stage, ext)}
+    for kind, build in CHILDREN.items():
+        files[stage_file_stem(kind, stage.name)] = build(ir, stage)
+    return files
