@@ -64,13 +64,26 @@ def render_text(diagnostics: Sequence[Diagnostic]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """Diagnostics as a JSON document: `{"diagnostics": [...], "errors": N, "warnings": N}`."""
+def render_json(diagnostics: Sequence[Diagnostic], files: Sequence[str] = ()) -> str:
+    """Diagnostics as a JSON document: `{"diagnostics": [...], "errors": N, "warnings": N}`.
+
+    With `files`, also `"files": [{"file", "valid", "errors", "warnings"}]` for each file.
+    """
     items = []
     for d in sorted(diagnostics):
         item = asdict(d)
         item["severity"] = d.severity.value
         items.append(item)
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    doc = {"diagnostics": items, "errors": errors, "warnings": len(diagnostics) - errors}
+    doc: dict[str, object] = {
+        "diagnostics": items, "errors": errors, "warnings": len(diagnostics) - errors,
+    }  # fmt: skip
+    if files:
+        doc["files"] = [_file_summary(file, diagnostics) for file in files]
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def _file_summary(file: str, diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
+    mine = [d for d in diagnostics if d.file == file]
+    errors = sum(d.severity is Severity.ERROR for d in mine)
+    return {"file": file, "valid": errors == 0, "errors": errors, "warnings": len(mine) - errors}

@@ -1,0 +1,71 @@
+"""`tsc validate`: check one or more tinystack.yaml files and report every problem at once.
+
+Imports only the front end: no boto3, no cfn-lint, no troposphere (a test keeps it so).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from compiler.diagnostics import Diagnostic, has_errors, render_count, render_json, render_text
+from compiler.spec import read_spec
+
+
+def _status(file: str, diagnostics: list[Diagnostic]) -> str:
+    mine = [d for d in diagnostics if d.file == file]
+    if has_errors(mine):
+        return f"{file}: invalid"
+    return f"{file}: ok" + (f" ({render_count(mine)})" if mine else "")
+
+
+def _emit_ir(spec: Path) -> None:
+    # Lowering (and, for scale: auto, the cost model) only when the IR is asked for.
+    from compiler.frontend import read_stack
+    from compiler.ir.model import ir_as_dict
+
+    ir, diagnostics = read_stack(spec)
+    sys.stderr.write(render_text(diagnostics))
+    if ir is None or has_errors(diagnostics):
+        raise SystemExit(1)
+    click.echo(json.dumps(ir_as_dict(ir), indent=2, sort_keys=True))
+
+
+@click.command(name="validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the diagnostics as JSON on stdout.")
+@click.option("--emit-ir", is_flag=True, help="Print the IR of the (single) FILE as JSON.")
+def validate(files: tuple[Path, ...], as_json: bool, emit_ir: bool) -> None:
+    """Check FILES against the tinystack.yaml language; exit 1 if any has an error.
+
+    Every problem of every file is reported, located as FILE:LINE:COL, then a count.
+    Warnings do not fail the run.
+
+    \b
+    Example:
+      tsc validate tinystack.yaml
+      tsc validate examples/*.yaml --json
+      tsc validate tinystack.yaml --emit-ir > ir.json
+    """
+    if emit_ir:
+        if len(files) != 1 or as_json:
+            click.echo(
+                "tsc validate: error: --emit-ir takes exactly one FILE, without --json", err=True
+            )
+            raise SystemExit(1)
+        _emit_ir(files[0])
+        return
+    diagnostics: list[Diagnostic] = []
+    for path in files:
+        diagnostics.extend(read_spec(path)[1])
+    names = [str(path) for path in files]
+    if as_json:
+        click.echo(render_json(diagnostics, names), nl=False)
+    else:
+        sys.stderr.write(render_text(diagnostics))
+        click.echo("\n".join(_status(name, diagnostics) for name in names))
+    if has_errors(diagnostics):
+        raise SystemExit(1)
