@@ -25,9 +25,10 @@ def choose_endpoint(
     load = ir.traffic if traffic is None else traffic
     standard = estimate_stage(ir, with_endpoint(stage, "api-gateway"), table, load).monthly_usd
     hyper = estimate_stage(ir, with_endpoint(stage, "alb"), table, load).monthly_usd
+    cheaper_alb = hyper < standard  # compared unrounded, so the flip is at the crossover
     standard, hyper = round(standard, 2), round(hyper, 2)
     requests = f"{load.requests_per_month:,} requests/month"
-    if hyper < standard:
+    if cheaper_alb:
         endpoint: EndpointType = "alb"
         reason = f"auto: alb at ${hyper:.2f}/month vs api-gateway at ${standard:.2f}/month"
     else:
