@@ -103,12 +103,12 @@ def _name_pattern() -> re.Pattern[str]:
     return re.compile(schema["properties"]["name"]["pattern"])
 
 
-def check_stack_name(name: str, origin: str = "--name") -> str:
+def check_stack_name(name: str, origin: str = "from --name") -> str:
     """`name` when it is a valid stack name, else BlueprintError with the rule."""
     pattern = _name_pattern()
     if pattern.fullmatch(name) is None:
         raise BlueprintError(
-            f"stack name '{name}' (from {origin}) does not match {pattern.pattern}: "
+            f"stack name '{name}' ({origin}) does not match {pattern.pattern}: "
             "2 to 25 lowercase letters, digits or hyphens, starting with a letter"
         )
     return name

@@ -115,13 +115,14 @@ class DynamoStore:
         return _plain(item) if item else None
 
     def update(self, item_id: str, fields: Item) -> Item | None:
+        values = {":title": fields["title"], ":content": fields["content"]}
         try:
             result = self._table.update_item(
                 Key={"id": item_id},
                 UpdateExpression="SET #title = :title, #content = :content",
                 ConditionExpression="attribute_exists(#id)",  # never create on update
                 ExpressionAttributeNames={"#id": "id", "#title": "title", "#content": "content"},
-                ExpressionAttributeValues={":title": fields["title"], ":content": fields["content"]},
+                ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",
             )
         except self._conditional_failed:

@@ -94,9 +94,7 @@ def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
 def describe(errors: Any) -> str:
     if any(error["type"] == "json_invalid" for error in errors):
         return "request body is not valid JSON"
-    problems = [
-        ".".join(str(part) for part in error["loc"][1:]) or "body" for error in errors
-    ]
+    problems = [".".join(str(part) for part in error["loc"][1:]) or "body" for error in errors]
     return "missing or invalid fields: " + ", ".join(problems)
 
 

@@ -88,7 +88,7 @@ def _choose(
     if stack_name is not None:
         return blueprint, check_stack_name(stack_name)
     folder = target.resolve().name
-    return blueprint, check_stack_name(folder, origin="the folder name; pass --name")
+    return blueprint, check_stack_name(folder, origin="the folder's name, as no --name was given")
 
 
 def _buildspecs(files: tuple[ProjectFile, ...]) -> dict[str, str]:
