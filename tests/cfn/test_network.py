@@ -1,0 +1,107 @@
+"""network.yaml: subnets per AZ, and the way out that each `egress` promises."""
+
+from __future__ import annotations
+
+import pytest
+from ir_factory import lint_problems, of_type, only, resources, variant
+
+from compiler.cfn.network import build_network
+from compiler.cfn.outputs import NetworkOut
+
+
+@pytest.mark.parametrize(
+    ("egress", "nat", "azs"),
+    [
+        ("nat-gateway", "single", 2),
+        ("nat-gateway", "per-az", 3),
+        ("nat-instance", "single", 2),
+        ("public-ip", "single", 3),
+    ],
+)
+def test_lints_clean(egress: str, nat: str, azs: int) -> None:
+    compute = "fargate" if egress == "public-ip" else "ec2"
+    ir = variant(egress=egress, nat=nat, azs=azs, compute=compute)
+    assert lint_problems(build_network(ir)) == ()
+
+
+def test_public_and_private_subnet_per_az_with_optional_az_parameters() -> None:
+    ir = variant(azs=3)
+    template = build_network(ir)
+    subnets = of_type(template, "AWS::EC2::Subnet")
+    assert len(subnets) == 6
+    cidrs = {s["Properties"]["CidrBlock"] for s in subnets.values()}
+    expected = {c for s in ir.network.subnets for c in (s.public_cidr, s.private_cidr)}
+    assert cidrs == expected
+    assert sorted(template.parameters) == ["Az1", "Az2", "Az3"]
+    assert all(p.properties["Default"] == "" for p in template.parameters.values())
+    az = subnets["PrivateSubnet3"]["Properties"]["AvailabilityZone"]["Fn::If"]
+    assert az == ["Az3Given", {"Ref": "Az3"}, {"Fn::Select": [2, {"Fn::GetAZs": ""}]}]
+    vpc = only(template, "AWS::EC2::VPC")
+    assert vpc["EnableDnsSupport"] is True and vpc["EnableDnsHostnames"] is True
+
+
+def test_two_azs_take_only_two_az_parameters() -> None:
+    assert sorted(build_network(variant(azs=2)).parameters) == ["Az1", "Az2"]
+
+
+@pytest.mark.parametrize(("nat", "expected"), [("single", 1), ("per-az", 3)])
+def test_nat_gateways_per_mode_each_with_an_eip(nat: str, expected: int) -> None:
+    template = build_network(variant(nat=nat, azs=3))
+    assert len(of_type(template, "AWS::EC2::NatGateway")) == expected
+    assert len(of_type(template, "AWS::EC2::EIP")) == expected
+    routes = [
+        r["Properties"]
+        for r in of_type(template, "AWS::EC2::Route").values()
+        if "NatGatewayId" in r["Properties"]
+    ]
+    assert len(routes) == expected
+    # Every private subnet leaves through a NAT gateway.
+    tables = {r["RouteTableId"]["Ref"] for r in routes}
+    private = [
+        a["Properties"]["RouteTableId"]["Ref"]
+        for k, a in of_type(template, "AWS::EC2::SubnetRouteTableAssociation").items()
+        if k.startswith("Private")
+    ]
+    assert len(private) == 3 and set(private) == tables
+
+
+def test_nat_instance_forwards_for_the_vpc_only() -> None:
+    ir = variant(egress="nat-instance")
+    template = build_network(ir)
+    assert of_type(template, "AWS::EC2::NatGateway") == {}
+    instance = only(template, "AWS::EC2::Instance")
+    assert instance["InstanceType"] == ir.network.nat_instance_type
+    assert instance["MetadataOptions"]["HttpTokens"] == "required"
+    assert "iptables" in instance["UserData"]["Fn::Base64"]
+    eni = only(template, "AWS::EC2::NetworkInterface")
+    assert eni["SourceDestCheck"] is False
+    group = only(template, "AWS::EC2::SecurityGroup")
+    assert group["SecurityGroupIngress"] == [
+        {"IpProtocol": "-1", "CidrIp": {"Fn::GetAtt": ["Vpc", "CidrBlock"]}}
+    ]
+    ami = template.parameters["NatAmiId"].properties
+    assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+    assert ami["Default"].startswith("/aws/service/ami-amazon-linux-latest/al2023-ami")
+    route = next(
+        r["Properties"]
+        for r in of_type(template, "AWS::EC2::Route").values()
+        if "NetworkInterfaceId" in r["Properties"]
+    )
+    assert route["DestinationCidrBlock"] == "0.0.0.0/0"
+
+
+def test_public_ip_has_no_nat_and_tasks_run_in_public_subnets() -> None:
+    template = build_network(variant(egress="public-ip", compute="fargate"))
+    kinds = {r["Type"] for r in resources(template).values()}
+    assert not kinds & {"AWS::EC2::NatGateway", "AWS::EC2::Instance", "AWS::EC2::EIP"}
+    outputs = {k: v.properties["Value"] for k, v in template.outputs.items()}
+    assert outputs[NetworkOut.TASK_SUBNET_IDS] == outputs[NetworkOut.PUBLIC_SUBNET_IDS]
+
+
+def test_outputs_are_the_wiring_names_and_tasks_default_to_private() -> None:
+    template = build_network(variant())
+    assert sorted(template.outputs) == sorted(o.value for o in NetworkOut)
+    outputs = {k: v.properties["Value"] for k, v in template.outputs.items()}
+    assert outputs[NetworkOut.TASK_SUBNET_IDS] == {
+        "Fn::Join": [",", [{"Ref": "PrivateSubnet1"}, {"Ref": "PrivateSubnet2"}]]
+    }
