@@ -1,4 +1,4 @@
-"""build.yml and release.yml: valid buildspecs that do the steps SPEC.md "Stages and images" names."""
+"""build.yml and release.yml: valid buildspecs doing the steps of SPEC.md "Stages and images"."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent / "cfn"))
-from delivery_irs import stack_ir  # noqa: E402
+from delivery_irs import CODEBUILD_ENV, commands, required_env, stack_ir
 
-from compiler.buildspecs import (  # noqa: E402
+from compiler.buildspecs import (
     BUILD_ENV,
     BUILD_FILE,
     COMMIT_FILE,
@@ -22,24 +22,6 @@ from compiler.buildspecs import (  # noqa: E402
     RELEASE_FILE,
     render_buildspecs,
 )
-
-# CodeBuild sets these in every build.
-# https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html
-CODEBUILD_ENV = {"AWS_REGION", "CODEBUILD_RESOLVED_SOURCE_VERSION"}
-_USE = re.compile(r"\$\{?([A-Z][A-Z0-9_]*)(:-)?")
-_ASSIGN = re.compile(r"\bexport ([A-Z][A-Z0-9_]*)=")
-
-
-def commands(text: str) -> list[str]:
-    doc = yaml.safe_load(text)
-    return [c for phase in doc["phases"].values() for c in phase["commands"]]
-
-
-def required_env(text: str) -> set[str]:
-    """Upper-case variables a buildspec reads without a default and does not set itself."""
-    body = "\n".join(commands(text))
-    used = {m.group(1) for m in _USE.finditer(body) if not m.group(2)}
-    return used - set(_ASSIGN.findall(body))
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +91,7 @@ def test_release_scales_from_zero_rolls_waits_and_checks(specs: dict[str, str]) 
     body = "\n".join(steps)
     order = [
         'tag_digest "$IMAGE_DIGEST"',
-        '--desired-count $DESIRED_COUNT',
+        "--desired-count $DESIRED_COUNT",
         "--force-new-deployment",
         "aws ecs wait services-stable",
         "rolloutState",

@@ -63,14 +63,14 @@ def _connection_source(template: Template, ir: StackIR) -> SourcePart:
     source = ir.source
     arn: Any = source.connection_arn
     if source.creates_connection:
-        connection = template.add_resource(
-            codestarconnections.Connection(
-                CONNECTION,
-                ConnectionName=shorten(f"{ir.name}-{source.provider}", CONNECTION_NAME_LIMIT),
-                ProviderType=_PROVIDER_TYPES[source.provider],
-                **tag_list(ir),
-            )
+        connection = codestarconnections.Connection(
+            CONNECTION,
+            ConnectionName=shorten(f"{ir.name}-{source.provider}", CONNECTION_NAME_LIMIT),
+            **tag_list(ir),
         )
+        # troposphere's validator predates GitLab connections; CloudFormation accepts it
+        connection.properties["ProviderType"] = _PROVIDER_TYPES[source.provider]
+        template.add_resource(connection)
         arn = GetAtt(connection, "ConnectionArn")
     action = codepipeline.Actions(
         Name="Source",
