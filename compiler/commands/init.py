@@ -93,6 +93,7 @@ def _choose(
 
 def _buildspecs(files: tuple[ProjectFile, ...]) -> dict[str, str]:
     """build.yml and release.yml for the rendered tinystack.yaml, via the real front end."""
+    # imported here so that `tsc init --list` and argument errors stay instant
     from compiler.buildspecs import render_buildspecs
     from compiler.frontend import read_stack
 
