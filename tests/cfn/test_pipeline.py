@@ -1,4 +1,4 @@
-"""pipeline.yaml: stages follow `stages`, projects carry what the buildspecs read, least privilege."""
+"""pipeline.yaml: stages follow `stages`, projects set what the buildspecs read, least privilege."""
 
 from __future__ import annotations
 
@@ -93,8 +93,10 @@ def test_release_actions_promote_this_executions_digest_to_their_stage() -> None
     assert dev["IMAGE_DIGEST"] == prod["IMAGE_DIGEST"] == "#{BuildVariables.IMAGE_DIGEST}"
     assert dev["DESIRED_COUNT"] == str(ir.stages[0].scaling.desired)
     # one Release project serves every stage
-    projects = {a["Configuration"]["ProjectName"]["Ref"] for n, acts in stages.items()
-                if n.startswith("Release-") for a in acts if "ProjectName" in a["Configuration"]}  # fmt: skip
+    releases = [a for n, acts in stages.items() if n.startswith("Release-") for a in acts]
+    projects = {
+        a["Configuration"]["ProjectName"]["Ref"] for a in releases if a["Name"] == "Release"
+    }
     assert projects == {"ReleaseProject"}
 
 
