@@ -97,3 +97,15 @@ def _lint_text(text: str) -> tuple[str, ...]:
 def lint_problems(template: Template) -> tuple[str, ...]:
     """cfn-lint errors and warnings (informational matches dropped) on the YAML text."""
     return tuple(p for p in _lint_text(render_template(template)) if p[0] in "EW")
+
+
+def outputs(template: Template) -> dict[str, Any]:
+    """The template's output values as plain data, by output name."""
+    data = json.loads(template.to_json()).get("Outputs", {})
+    return {name: out["Value"] for name, out in data.items()}
+
+
+def parameters(template: Template) -> dict[str, dict[str, Any]]:
+    """The template's Parameters section as plain data."""
+    data: dict[str, dict[str, Any]] = json.loads(template.to_json()).get("Parameters", {})
+    return data

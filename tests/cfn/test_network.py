@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ir_factory import lint_problems, of_type, only, resources, variant
+from ir_factory import lint_problems, of_type, only, outputs, parameters, resources, variant
 
 from compiler.cfn.network import build_network
 from compiler.cfn.outputs import NetworkOut
@@ -32,8 +32,8 @@ def test_public_and_private_subnet_per_az_with_optional_az_parameters() -> None:
     cidrs = {s["Properties"]["CidrBlock"] for s in subnets.values()}
     expected = {c for s in ir.network.subnets for c in (s.public_cidr, s.private_cidr)}
     assert cidrs == expected
-    assert sorted(template.parameters) == ["Az1", "Az2", "Az3"]
-    assert all(p.properties["Default"] == "" for p in template.parameters.values())
+    assert sorted(parameters(template)) == ["Az1", "Az2", "Az3"]
+    assert all(p["Default"] == "" for p in parameters(template).values())
     az = subnets["PrivateSubnet3"]["Properties"]["AvailabilityZone"]["Fn::If"]
     assert az == ["Az3Given", {"Ref": "Az3"}, {"Fn::Select": [2, {"Fn::GetAZs": ""}]}]
     vpc = only(template, "AWS::EC2::VPC")
@@ -41,7 +41,7 @@ def test_public_and_private_subnet_per_az_with_optional_az_parameters() -> None:
 
 
 def test_two_azs_take_only_two_az_parameters() -> None:
-    assert sorted(build_network(variant(azs=2)).parameters) == ["Az1", "Az2"]
+    assert sorted(parameters(build_network(variant(azs=2)))) == ["Az1", "Az2"]
 
 
 @pytest.mark.parametrize(("nat", "expected"), [("single", 1), ("per-az", 3)])
@@ -79,7 +79,7 @@ def test_nat_instance_forwards_for_the_vpc_only() -> None:
     assert group["SecurityGroupIngress"] == [
         {"IpProtocol": "-1", "CidrIp": {"Fn::GetAtt": ["Vpc", "CidrBlock"]}}
     ]
-    ami = template.parameters["NatAmiId"].properties
+    ami = parameters(template)["NatAmiId"]
     assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
     assert ami["Default"].startswith("/aws/service/ami-amazon-linux-latest/al2023-ami")
     route = next(
@@ -94,14 +94,14 @@ def test_public_ip_has_no_nat_and_tasks_run_in_public_subnets() -> None:
     template = build_network(variant(egress="public-ip", compute="fargate"))
     kinds = {r["Type"] for r in resources(template).values()}
     assert not kinds & {"AWS::EC2::NatGateway", "AWS::EC2::Instance", "AWS::EC2::EIP"}
-    outputs = {k: v.properties["Value"] for k, v in template.outputs.items()}
-    assert outputs[NetworkOut.TASK_SUBNET_IDS] == outputs[NetworkOut.PUBLIC_SUBNET_IDS]
+    values = outputs(template)
+    assert values[NetworkOut.TASK_SUBNET_IDS] == values[NetworkOut.PUBLIC_SUBNET_IDS]
 
 
 def test_outputs_are_the_wiring_names_and_tasks_default_to_private() -> None:
     template = build_network(variant())
-    assert sorted(template.outputs) == sorted(o.value for o in NetworkOut)
-    outputs = {k: v.properties["Value"] for k, v in template.outputs.items()}
-    assert outputs[NetworkOut.TASK_SUBNET_IDS] == {
+    values = outputs(template)
+    assert sorted(values) == sorted(o.value for o in NetworkOut)
+    assert values[NetworkOut.TASK_SUBNET_IDS] == {
         "Fn::Join": [",", [{"Ref": "PrivateSubnet1"}, {"Ref": "PrivateSubnet2"}]]
     }

@@ -1,0 +1,69 @@
+"""cluster-<stage>.yaml: EC2 capacity that ECS scales itself, or Fargate."""
+
+from __future__ import annotations
+
+import pytest
+from ir_factory import lint_problems, of_type, only, outputs, parameters, variant
+
+from compiler.cfn.cluster import build_cluster, ecs_ami_path
+from compiler.cfn.outputs import ClusterOut
+
+
+@pytest.mark.parametrize("compute", ["ec2", "fargate"])
+def test_lints_clean(compute: str) -> None:
+    ir = variant(compute=compute)
+    assert lint_problems(build_cluster(ir, ir.stages[0])) == ()
+
+
+def test_ec2_capacity_provider_scales_at_the_spec_percent() -> None:
+    ir = variant(
+        compute="ec2",
+        stages=[{"name": "dev", "compute": {"target_capacity_percent": 55,
+                                            "instances": {"min": 1, "max": 4}}}],
+    )  # fmt: skip
+    template = build_cluster(ir, ir.stages[0])
+    provider = only(template, "AWS::ECS::CapacityProvider")["AutoScalingGroupProvider"]
+    assert provider["ManagedScaling"]["Status"] == "ENABLED"
+    assert provider["ManagedScaling"]["TargetCapacity"] == 55
+    assert provider["ManagedTerminationProtection"] == "ENABLED"
+    assert provider["AutoScalingGroupArn"] == {"Ref": "AutoScalingGroup"}
+    group = only(template, "AWS::AutoScaling::AutoScalingGroup")
+    assert (group["MinSize"], group["MaxSize"]) == ("1", "4")
+    assert group["NewInstancesProtectedFromScaleIn"] is True
+    assert group["VPCZoneIdentifier"] == {"Fn::Split": [",", {"Ref": "TaskSubnetIds"}]}
+    association = only(template, "AWS::ECS::ClusterCapacityProviderAssociations")
+    assert association["DefaultCapacityProviderStrategy"] == [
+        {"CapacityProvider": {"Ref": "CapacityProvider"}, "Weight": 1}
+    ]
+    assert outputs(template)[ClusterOut.CAPACITY_PROVIDER] == {"Ref": "CapacityProvider"}
+
+
+def test_ec2_launch_template_is_hardened_and_joins_the_cluster() -> None:
+    ir = variant(compute="ec2")
+    template = build_cluster(ir, ir.stages[0])
+    data = only(template, "AWS::EC2::LaunchTemplate")["LaunchTemplateData"]
+    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    ebs = data["BlockDeviceMappings"][0]["Ebs"]
+    assert ebs["Encrypted"] is True and ebs["VolumeType"] == "gp3"
+    assert data["InstanceType"] == ir.stages[0].compute.instance_type
+    assert "ECS_CLUSTER=${Cluster}" in data["UserData"]["Fn::Base64"]["Fn::Sub"]
+    ami = parameters(template)["EcsAmiId"]
+    assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+    assert ami["Default"] == "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+    role = only(template, "AWS::IAM::Role")
+    assert "AmazonEC2ContainerServiceforEC2Role" in role["ManagedPolicyArns"][0]["Fn::Sub"]
+
+
+def test_graviton_instances_get_the_arm64_ami() -> None:
+    assert "/arm64/" in ecs_ami_path("t4g.small")
+    assert "/arm64/" not in ecs_ami_path("t3.small")
+
+
+def test_fargate_offers_fargate_and_spot_without_instances() -> None:
+    ir = variant(compute="fargate")
+    template = build_cluster(ir, ir.stages[0])
+    cluster = only(template, "AWS::ECS::Cluster")
+    assert cluster["CapacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+    assert of_type(template, "AWS::AutoScaling::AutoScalingGroup") == {}
+    assert parameters(template) == {}
+    assert outputs(template)[ClusterOut.CAPACITY_PROVIDER] == "FARGATE"
