@@ -1,0 +1,131 @@
+"""endpoint-<stage>.yaml: HTTP API + VPC link + Cloud Map SRV, or an ALB; never both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ir_factory import API_EXTRAS, DOMAIN, lint_problems, of_type, only, outputs, resources, variant
+from troposphere import Template
+
+from compiler.cfn.endpoint import build_endpoint, endpoint_outputs
+from compiler.cfn.outputs import EndpointOut
+from compiler.ir.model import StackIR
+
+
+def _endpoint(**kwargs: Any) -> tuple[StackIR, Template]:
+    ir = variant(**kwargs)
+    return ir, build_endpoint(ir, ir.stages[0])
+
+
+@pytest.mark.parametrize("endpoint", ["api-gateway", "alb"])
+@pytest.mark.parametrize("options", ["plain", "all"])
+def test_lints_clean(endpoint: str, options: str) -> None:
+    extras = (API_EXTRAS if endpoint == "api-gateway" else {}) | DOMAIN
+    _, template = _endpoint(endpoint=endpoint, endpoint_options=extras if options == "all" else {})
+    assert lint_problems(template) == ()
+
+
+def test_standard_is_an_http_api_through_a_vpc_link_to_cloud_map_srv() -> None:
+    ir, template = _endpoint(endpoint="api-gateway")
+    stage = ir.stages[0]
+    assert only(template, "AWS::ApiGatewayV2::Api")["ProtocolType"] == "HTTP"
+    namespace = only(template, "AWS::ServiceDiscovery::PrivateDnsNamespace")
+    assert namespace["Name"] == stage.names.namespace
+    discovery = only(template, "AWS::ServiceDiscovery::Service")
+    assert [r["Type"] for r in discovery["DnsConfig"]["DnsRecords"]] == ["SRV"]
+    integration = only(template, "AWS::ApiGatewayV2::Integration")
+    assert integration["IntegrationType"] == "HTTP_PROXY"
+    assert integration["ConnectionType"] == "VPC_LINK"
+    assert integration["ConnectionId"] == {"Ref": "VpcLink"}
+    assert integration["IntegrationUri"] == {"Fn::GetAtt": ["DiscoveryService", "Arn"]}
+    assert only(template, "AWS::ApiGatewayV2::Route")["RouteKey"] == "$default"
+    api_stage = only(template, "AWS::ApiGatewayV2::Stage")
+    assert api_stage["StageName"] == "$default" and api_stage["AutoDeploy"] is True
+    assert "AWS::ElasticLoadBalancingV2::LoadBalancer" not in {
+        r["Type"] for r in resources(template).values()
+    }
+
+
+def test_vpc_link_group_only_reaches_the_app_port() -> None:
+    _, template = _endpoint(endpoint="api-gateway", app={"port": 8000})
+    group = only(template, "AWS::EC2::SecurityGroup")
+    assert "SecurityGroupIngress" not in group
+    assert group["SecurityGroupEgress"] == [
+        {"IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8000, "CidrIp": {"Ref": "VpcCidr"}}
+    ]
+    assert outputs(template)[EndpointOut.FRONT_SECURITY_GROUP_ID] == {"Ref": "VpcLinkSecurityGroup"}
+
+
+def test_api_options_throttle_authorize_cors_and_map_the_domain() -> None:
+    _, template = _endpoint(endpoint="api-gateway", endpoint_options=API_EXTRAS | DOMAIN)
+    settings = only(template, "AWS::ApiGatewayV2::Stage")["DefaultRouteSettings"]
+    assert settings == {"ThrottlingRateLimit": 1000, "ThrottlingBurstLimit": 500}
+    route = only(template, "AWS::ApiGatewayV2::Route")
+    assert route["AuthorizationType"] == "JWT"
+    assert route["AuthorizerId"] == {"Ref": "JwtAuthorizer"}
+    jwt = only(template, "AWS::ApiGatewayV2::Authorizer")["JwtConfiguration"]
+    assert jwt["Audience"] == ["client-id"]
+    cors = only(template, "AWS::ApiGatewayV2::Api")["CorsConfiguration"]
+    assert cors["AllowOrigins"] == ["https://example.com"]
+    mapping = only(template, "AWS::ApiGatewayV2::ApiMapping")
+    assert mapping["Stage"] == {"Ref": "DefaultStage"}
+    record = only(template, "AWS::Route53::RecordSet")
+    assert record["Name"] == "api.example.com" and record["HostedZoneId"] == "Z1EX"
+    assert outputs(template)[EndpointOut.ENDPOINT_URL] == "https://api.example.com"
+
+
+def test_access_logs_go_to_a_retained_log_group() -> None:
+    _, template = _endpoint(endpoint="api-gateway")
+    group = next(iter(of_type(template, "AWS::Logs::LogGroup").values()))
+    assert group["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert group["UpdateReplacePolicy"] == "Retain"
+    logs = only(template, "AWS::ApiGatewayV2::Stage")["AccessLogSettings"]
+    assert logs["DestinationArn"] == {"Fn::GetAtt": ["AccessLogGroup", "Arn"]}
+
+
+def test_without_options_the_route_is_open_and_unthrottled() -> None:
+    _, template = _endpoint(endpoint="api-gateway")
+    assert "AuthorizationType" not in only(template, "AWS::ApiGatewayV2::Route")
+    assert "DefaultRouteSettings" not in only(template, "AWS::ApiGatewayV2::Stage")
+    assert outputs(template)[EndpointOut.ENDPOINT_URL] == {"Fn::GetAtt": ["HttpApi", "ApiEndpoint"]}
+
+
+def test_hyperscale_is_an_alb_checking_the_spec_health_check_and_no_api() -> None:
+    ir, template = _endpoint(
+        endpoint="alb",
+        app={"port": 3000, "health_check": {"path": "/healthz", "interval_seconds": 15}},
+        endpoint_options={"idle_timeout_seconds": 120},
+    )
+    kinds = {r["Type"] for r in resources(template).values()}
+    assert not any(k.startswith("AWS::ApiGatewayV2") for k in kinds)
+    balancer = only(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert balancer["Scheme"] == "internet-facing"
+    assert balancer["Subnets"] == {"Fn::Split": [",", {"Ref": "PublicSubnetIds"}]}
+    assert {"Key": "idle_timeout.timeout_seconds", "Value": "120"} in balancer[
+        "LoadBalancerAttributes"
+    ]
+    target = only(template, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    assert (target["TargetType"], target["Port"]) == ("ip", 3000)
+    assert (target["HealthCheckPath"], target["HealthCheckIntervalSeconds"]) == ("/healthz", 15)
+    listener = only(template, "AWS::ElasticLoadBalancingV2::Listener")
+    assert listener["DefaultActions"][0]["Type"] == "forward"
+    assert sorted(outputs(template)) == sorted(o.value for o in endpoint_outputs(ir.stages[0]))
+
+
+def test_alb_with_certificate_redirects_http_and_serves_https() -> None:
+    _, template = _endpoint(endpoint="alb", endpoint_options=DOMAIN)
+    listeners = {
+        v["Properties"]["Port"]: v["Properties"]
+        for v in of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values()
+    }
+    redirect = listeners[80]["DefaultActions"][0]
+    assert redirect["Type"] == "redirect"
+    assert redirect["RedirectConfig"]["Protocol"] == "HTTPS"
+    assert listeners[443]["Certificates"] == [
+        {"CertificateArn": DOMAIN["domain"]["certificate_arn"]}
+    ]
+    ingress = only(template, "AWS::EC2::SecurityGroup")["SecurityGroupIngress"]
+    assert sorted(r["FromPort"] for r in ingress) == [80, 443]
+    alias = only(template, "AWS::Route53::RecordSet")["AliasTarget"]
+    assert alias["DNSName"] == {"Fn::GetAtt": ["LoadBalancer", "DNSName"]}
