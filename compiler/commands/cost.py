@@ -111,8 +111,7 @@ def _number(flag: str, text: str | None) -> float | None:
 
 
 def _plot(path: Path, report: CostReport) -> None:
-    points = [c.requests_per_month for c in report.crossovers if c.requests_per_month]
-    write_plot(path, report.ir, report.prices, min(points) if points else None)
+    write_plot(path, report.ir, report.prices, report.stack_crossover.requests_per_month)
 
 
 def _fail(message: str) -> click.exceptions.Exit:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from compiler.cost.choice import choose_endpoint
-from compiler.cost.crossover import Crossover, solve_crossover
+from compiler.cost.crossover import Crossover, solve_crossover, solve_stack_crossover
 from compiler.cost.estimate import (
     Estimate,
     StageEstimate,
@@ -29,7 +29,8 @@ class CostReport:
     standard: Estimate  # every stage behind an HTTP API
     hyperscale: Estimate  # every stage behind an ALB
     lcu: LcuUsage
-    crossovers: tuple[Crossover, ...]
+    crossovers: tuple[Crossover, ...]  # per stage
+    stack_crossover: Crossover  # every stage switched together
     ceilings: tuple[StageEstimate, ...]  # each stage at scaling.max
     options: tuple[Option, ...]
     recommendation: str
@@ -55,6 +56,7 @@ def analyze(ir: StackIR, prices: PriceTable) -> CostReport:
     standard = estimate_cost(with_endpoint_everywhere(ir, "api-gateway"), prices, traffic)
     hyperscale = estimate_cost(with_endpoint_everywhere(ir, "alb"), prices, traffic)
     crossovers = tuple(solve_crossover(ir, stage, prices, traffic) for stage in ir.stages)
+    stack_crossover = solve_stack_crossover(ir, prices, traffic)
     options = tuple(cheaper_options(ir, prices, traffic))
     return CostReport(
         ir=ir,
@@ -64,9 +66,10 @@ def analyze(ir: StackIR, prices: PriceTable) -> CostReport:
         hyperscale=hyperscale,
         lcu=lcu_usage(traffic, prices),
         crossovers=crossovers,
+        stack_crossover=stack_crossover,
         ceilings=tuple(scaled_out(ir, stage, prices, traffic) for stage in ir.stages),
         options=options,
-        recommendation=recommend(estimate, standard, hyperscale, crossovers, options),
+        recommendation=recommend(estimate, standard, hyperscale, stack_crossover, options),
     )
 
 
@@ -74,7 +77,7 @@ def recommend(
     estimate: Estimate,
     standard: Estimate,
     hyperscale: Estimate,
-    crossovers: tuple[Crossover, ...],
+    crossover: Crossover,
     options: tuple[Option, ...],
 ) -> str:
     """One line: which scale to run at this traffic, and the biggest saving on offer."""
@@ -88,9 +91,10 @@ def recommend(
         f"at {requests}, {names[0]} costs ${cheaper.monthly_usd:,.2f}/month against "
         f"${dearer.monthly_usd:,.2f} for {names[1]}"
     )
-    points = sorted({c.requests_per_month for c in crossovers if c.requests_per_month})
-    if points:
-        line += f"; the scales cross at {points[0]:,} requests/month"
+    if crossover.requests_per_month is not None:
+        line += f"; the scales cross at {crossover.requests_per_month:,} requests/month"
+    else:
+        line += f"; {crossover.cheaper_below} stays cheaper at every volume of this shape"
     if options:
         best = options[0]
         line += f"; biggest saving: {best.change} (-${best.saving_usd:,.2f}/month)"

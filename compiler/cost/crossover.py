@@ -9,9 +9,15 @@ door stays cheaper at every volume of this shape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from compiler.cost.estimate import estimate_stage, with_endpoint
+from compiler.cost.estimate import (
+    estimate_cost,
+    estimate_stage,
+    with_endpoint,
+    with_endpoint_everywhere,
+)
 from compiler.cost.prices import PriceTable
 from compiler.cost.traffic import scaled_shape
 from compiler.ir.model import EndpointType, StackIR, StageIR, TrafficIR
@@ -22,9 +28,9 @@ SEARCH_LIMIT = 10**13
 
 @dataclass(frozen=True)
 class Crossover:
-    """Where the cheaper front door changes for one stage (None: it never does)."""
+    """Where the cheaper front door changes for a stage or the stack (None: it never does)."""
 
-    stage: str
+    stage: str  # the stage's name, or the stack's for the whole-stack crossover
     requests_per_month: int | None
     cheaper_below: EndpointType
     cheaper_above: EndpointType | None
@@ -40,22 +46,38 @@ def price_gap(
     return standard.monthly_usd - hyper.monthly_usd
 
 
+def stack_price_gap(ir: StackIR, prices: PriceTable, traffic: TrafficIR, requests: int) -> float:
+    """Standard minus hyperscale monthly total of the whole stack (every stage switched)."""
+    load = scaled_shape(traffic, requests, prices.hours_per_month)
+    standard = estimate_cost(with_endpoint_everywhere(ir, "api-gateway"), prices, load)
+    hyper = estimate_cost(with_endpoint_everywhere(ir, "alb"), prices, load)
+    return standard.monthly_usd - hyper.monthly_usd
+
+
 def solve_crossover(
     ir: StackIR, stage: StageIR, prices: PriceTable, traffic: TrafficIR
 ) -> Crossover:
-    """The smallest request count at which the other front door is cheaper."""
-    low_gap = price_gap(ir, stage, prices, traffic, 0)
-    below: EndpointType = "api-gateway" if low_gap <= 0 else "alb"
+    """The smallest request count at which the other front door is cheaper for a stage."""
+    return _solve(stage.name, lambda r: price_gap(ir, stage, prices, traffic, r))
+
+
+def solve_stack_crossover(ir: StackIR, prices: PriceTable, traffic: TrafficIR) -> Crossover:
+    """The same for the whole stack, every stage behind one front door (what the plot draws)."""
+    return _solve(ir.name, lambda r: stack_price_gap(ir, prices, traffic, r))
+
+
+def _solve(name: str, gap: Callable[[int], float]) -> Crossover:
+    below: EndpointType = "api-gateway" if gap(0) <= 0 else "alb"
     above: EndpointType = "alb" if below == "api-gateway" else "api-gateway"
 
     def flipped(requests: int) -> bool:
-        gap = price_gap(ir, stage, prices, traffic, requests)
-        return gap > 0 if below == "api-gateway" else gap < 0
+        value = gap(requests)
+        return value > 0 if below == "api-gateway" else value < 0
 
     high = SEARCH_START
     while not flipped(high):
         if high >= SEARCH_LIMIT:
-            return Crossover(stage.name, None, below, None)
+            return Crossover(name, None, below, None)
         high *= 2
     low = 0
     while high - low > 1:
@@ -64,4 +86,4 @@ def solve_crossover(
             high = middle
         else:
             low = middle
-    return Crossover(stage.name, high, below, above)
+    return Crossover(name, high, below, above)

@@ -54,15 +54,10 @@ def write_plot(path: Path, ir: StackIR, prices: PriceTable, crossover: int | Non
     axes.plot([c[0] for c in curve], [c[1] for c in curve], label="standard (HTTP API)")
     axes.plot([c[0] for c in curve], [c[2] for c in curve], label="hyperscale (ALB)")
     if crossover is not None:
-        axes.axvline(crossover, linestyle="--", color="grey")
-        axes.annotate(
-            f"crossover {crossover:,}",
-            (crossover, 0),
-            xytext=(5, 10),
-            textcoords="offset points",
-            rotation=90,
-        )
+        label = f"crossover: {crossover:,} requests/month"
+        axes.axvline(crossover, linestyle="--", color="grey", label=label)
     axes.set_xscale("log")
+    axes.set_yscale("log")  # fixed costs and per-request costs span decades
     axes.set_xlabel("requests per month")
     axes.set_ylabel(f"monthly cost ({prices.currency})")
     axes.set_title(f"{ir.name}: monthly cost by scale")

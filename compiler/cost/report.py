@@ -21,7 +21,8 @@ quantities to 6 significant digits):
                   "cheaper_above": "api-gateway" | "alb" | null}],
       "shared": {"items": [...as above], "monthly_usd"},
       "total_monthly_usd": float,
-      "scales": {"as_specified", "standard", "hyperscale"},   # whole-stack totals
+      "scales": {"as_specified", "standard", "hyperscale",    # whole-stack totals
+                 "crossover_requests_per_month": int | null},  # every stage switched
       "options": [{"change", "monthly_usd", "saving_usd"}],   # largest saving first
       "recommendation": str,
       "assumptions": {name: {"value", "why", "source"}}
@@ -34,6 +35,7 @@ import json
 from typing import Any
 
 from compiler.cost.analysis import CostReport
+from compiler.cost.crossover import Crossover
 from compiler.cost.lines import LineItem
 from compiler.cost.traffic import ACTIVE_PER_MINUTE, NEW_PER_SECOND
 
@@ -74,15 +76,20 @@ def _heading(report: CostReport) -> list[str]:
         f"'{p.origin}' read {p.retrieved}, {p.hours_per_month:g} hours a month",
         f"Traffic per stage: {t.requests_per_month:,} requests/month, "
         f"{t.avg_response_kb:g} KB average response",
-        f"  peak new connections/s: {t.peak_new_connections_per_second:.4g}"
+        f"  peak new connections/s: {_plain(t.peak_new_connections_per_second)}"
         + _derived(t.derived, NEW_PER_SECOND),
-        f"  peak active connections/min: {t.peak_active_connections_per_minute:.4g}"
+        f"  peak active connections/min: {_plain(t.peak_active_connections_per_minute)}"
         + _derived(t.derived, ACTIVE_PER_MINUTE),
         f"  ALB LCUs per hour: new connections {lcu.new_connections:.4g}, active connections "
         f"{lcu.active_connections:.4g}, processed bytes {lcu.processed_bytes:.4g} "
         f"({lcu.processed_gb_per_hour:.4g} GB/h), rule evaluations {lcu.rule_evaluations:.4g}"
         f" -> billed {lcu.billed:.4g} ({lcu.driver})",
     ]
+
+
+def _plain(value: float) -> str:
+    """A rate without exponent notation: 20,000 rather than 2e+04."""
+    return f"{value:,.0f}" if value >= 1000 else f"{value:.4g}"
 
 
 def _derived(derived: tuple[str, ...], name: str) -> str:
@@ -115,24 +122,25 @@ def _scales(report: CostReport) -> list[str]:
         f"  {'':<12} {'as specified':>14} {'standard':>14} {'hyperscale':>14}  crossover",
     ]
     columns = (report.estimate, report.standard, report.hyperscale)
-    for i, crossover in enumerate(report.crossovers):
-        prices = [f"${c.stages[i].monthly_usd:,.2f}" for c in columns]
-        if crossover.requests_per_month is None:
-            cross = f"none: {crossover.cheaper_below} is cheaper at every volume"
-        else:
-            cross = (
-                f"{crossover.requests_per_month:,} requests/month "
-                f"({crossover.cheaper_below} below, {crossover.cheaper_above} above)"
-            )
-        lines.append(
-            f"  {crossover.stage:<12} {prices[0]:>14} {prices[1]:>14} {prices[2]:>14}  {cross}"
-        )
-    for label, values in (
-        ("shared", [f"${c.shared_usd:,.2f}" for c in columns]),
-        ("total", [f"${c.monthly_usd:,.2f}" for c in columns]),
-    ):
-        lines.append(f"  {label:<12} {values[0]:>14} {values[1]:>14} {values[2]:>14}")
+    rows = [
+        (c.stage, [s.stages[i].monthly_usd for s in columns], _crossing(c))
+        for i, c in enumerate(report.crossovers)
+    ]
+    rows.append(("shared", [s.shared_usd for s in columns], ""))
+    rows.append(("total", [s.monthly_usd for s in columns], _crossing(report.stack_crossover)))
+    for label, usd, cross in rows:
+        cells = "".join(f" {_money(u, 2):>14}" for u in usd)
+        lines.append(f"  {label:<12}{cells}  {cross}".rstrip())
     return lines
+
+
+def _crossing(crossover: Crossover) -> str:
+    if crossover.requests_per_month is None:
+        return f"none: {crossover.cheaper_below} is cheaper at every volume"
+    return (
+        f"{crossover.requests_per_month:,} requests/month "
+        f"({crossover.cheaper_below} below, {crossover.cheaper_above} above)"
+    )
 
 
 def _options(report: CostReport) -> list[str]:
@@ -198,6 +206,7 @@ def report_as_dict(report: CostReport) -> dict[str, Any]:
             "as_specified": _usd(e.monthly_usd),
             "standard": _usd(report.standard.monthly_usd),
             "hyperscale": _usd(report.hyperscale.monthly_usd),
+            "crossover_requests_per_month": report.stack_crossover.requests_per_month,
         },
         "options": [
             {
