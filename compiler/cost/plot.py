@@ -50,6 +50,7 @@ def write_plot(path: Path, ir: StackIR, prices: PriceTable, crossover: int | Non
         raise PlotError("--plot needs matplotlib: pip install 'tinystack[plot]'") from None
     curve = cost_curve(ir, prices)
     matplotlib.rcParams["svg.hashsalt"] = "tinystack"  # stable ids: same input, same bytes
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, smaller
     figure, axes = plt.subplots(figsize=(8, 5))
     axes.plot([c[0] for c in curve], [c[1] for c in curve], label="standard (HTTP API)")
     axes.plot([c[0] for c in curve], [c[2] for c in curve], label="hyperscale (ALB)")
