@@ -155,8 +155,8 @@ def _syntax_error(file: str, error: yaml.MarkedYAMLError) -> Diagnostic:
 
 def _document(file: str, composed: Composed) -> tuple[LoadedSpec | None, list[Diagnostic]]:
     line, col = composed.root_mark
-    if composed.root is None:
-        return None, [_error(file, line, col, "TS005", "the file is empty",
+    if composed.root is None:  # nothing, only comments, or a lone `---` / `~`
+        return None, [_error(file, 1, 1, "TS005", "the file is empty",
                              "Start with 'version: 1' and 'name: my-app'.")]  # fmt: skip
     if not isinstance(composed.root, dict):
         kind = _ROOT_KINDS.get(type(composed.root), "a scalar")

@@ -1,0 +1,105 @@
+"""Schema errors read well: located, dotted path, what was found versus what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+from spec_diagnose import diagnose, summary
+
+HEAD = "version: 1\nname: demo\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected", "hint"),
+    [
+        ("app:\n  helth_check: {}\n", "TS101",
+         ("error", "app.helth_check", 4, 3, "unknown key 'helth_check'"),
+         "Did you mean 'health_check'?"),
+        ("app:\n  instance_type: t3.micro\n", "TS101",
+         ("error", "app.instance_type", 4, 3, "unknown key 'instance_type'"),
+         "'instance_type' belongs under 'compute'. Allowed here: build_context, command, cpu, "
+         "dockerfile, environment, health_check, memory, port, secrets."),
+        ("Scale: auto\n", "TS101", ("error", "Scale", 3, 1, "unknown key 'Scale'"),
+         "Did you mean 'scale'?"),
+        ("stages:\n  - name: dev\n    app: {}\n", "TS101",
+         ("error", "stages[0].app", 5, 5, "unknown key 'app'"),
+         "'app' is a top-level key. Allowed here: approval, compute, endpoint, environment, "
+         "name, scale, scaling, secrets."),
+        ("app: {port: '80'}\n", "TS102",
+         ("error", "app.port", 3, 13, "expected a whole number, found '80'"), ""),
+        ("app: {environment: {PORT: 8080}}\n", "TS102",
+         ("error", "app.environment.PORT", 3, 27, "expected a string, found '8080'"),
+         'Quote it: "8080".'),
+        ("stages:\n  - name: prod\n    approval: yes\n", "TS102",
+         ("error", "stages[0].approval", 5, 15, "expected true or false, found 'yes'"),
+         "YAML 1.2 reads 'yes' as text: write true or false."),
+        ("description:\n", "TS102",
+         ("error", "description", 3, 13, "expected a string, found an empty value"),
+         "Give it a value or remove the key."),
+        ("scale: huge\n", "TS103",
+         ("error", "scale", 3, 8,
+          "'huge' is not allowed; allowed: 'standard', 'hyperscale', 'auto'"), ""),
+        ("compute: {type: fargat}\n", "TS103",
+         ("error", "compute.type", 3, 17, "'fargat' is not allowed; allowed: 'ec2', 'fargate'"),
+         "Did you mean 'fargate'?"),
+        ("network:\n  egress: nat\n", "TS103",
+         ("error", "network.egress", 4, 11,
+          "'nat' is not allowed; allowed: 'nat-gateway', 'nat-instance', 'public-ip'"), ""),
+        ("app:\n  port: 70000\n", "TS104",
+         ("error", "app.port", 4, 9, "'70000' is more than the maximum, 65535"), ""),
+        ("pipeline: {timeout_minutes: 1}\n", "TS104",
+         ("error", "pipeline.timeout_minutes", 3, 29, "'1' is less than the minimum, 5"), ""),
+        ("traffic: {avg_response_kb: 0}\n", "TS104",
+         ("error", "traffic.avg_response_kb", 3, 28, "'0' must be more than 0"), ""),
+        ("pipeline: {image: ''}\n", "TS104",
+         ("error", "pipeline.image", 3, 19, "is empty; at least 1 character needed"), ""),
+        ("stages: []\n", "TS104", ("error", "stages", 3, 9, "is empty; at least 1 item needed"),
+         ""),
+        ("endpoint:\n  cors: {allow_methods: [GET]}\n", "TS105",
+         ("error", "endpoint.cors.allow_origins", 4, 3, "missing required key 'allow_origins'"),
+         "Origins allowed to call the API, e.g. https://example.com, or * for any."),
+        ("app:\n  health_check: {path: ping}\n", "TS106",
+         ("error", "app.health_check.path", 4, 24, "'ping' does not match the pattern '^/'"),
+         "HTTP path that answers 200 when the app is healthy."),
+        ("app:\n  environment:\n    my-var: x\n", "TS106",
+         ("error", "app.environment.my-var", 5, 5,
+          "key 'my-var' does not match the pattern '^[A-Za-z_][A-Za-z0-9_]*$'"),
+         "Variable names are letters, digits and '_', not starting with a digit."),
+        ("alarms: {emails: [a@example.com, a@example.com]}\n", "TS107",
+         ("error", "alarms.emails[1]", 3, 34, "'a@example.com' appears more than once"),
+         "Remove the repeat."),
+    ],
+)  # fmt: skip
+def test_schema_error_is_located_and_readable(
+    body: str, code: str, expected: tuple[str, str, int, int, str], hint: str
+) -> None:
+    found = [d for d in diagnose(HEAD + body) if d.code == code]
+    assert [summary(d) for d in found] == [expected]
+    assert found[0].hint == hint
+
+
+def test_missing_required_top_level_keys_point_at_document_start() -> None:
+    found = diagnose("# a comment\n\nscale: standard\n")
+    assert [summary(d) for d in found] == [
+        ("error", "name", 3, 1, "missing required key 'name'"),
+        ("error", "version", 3, 1, "missing required key 'version'"),
+    ]
+
+
+def test_wrong_version_says_which_version_is_read() -> None:
+    [d] = diagnose("version: 2\nname: demo\n")
+    assert summary(d) == ("error", "version", 1, 10, "'2' is not allowed; allowed: '1'")
+    assert d.hint == "This compiler reads version 1 of the tinystack language."
+
+
+def test_all_problems_are_reported_in_file_order() -> None:
+    text = HEAD + "app:\n  port: 0\n  cpuu: 1\nscale: big\nnetwork: {nat: both}\n"
+    found = diagnose(text)
+    assert [(d.line, d.path) for d in found] == [
+        (4, "app.port"), (5, "app.cpuu"), (6, "scale"), (7, "network.nat"),
+    ]  # fmt: skip
+
+
+def test_schema_errors_stop_before_semantic_checks() -> None:
+    # timeout >= interval would be a semantic error; the schema error comes alone
+    text = HEAD + "app:\n  health_check: {interval_seconds: 10, timeout_seconds: 20}\nscale: x\n"
+    assert [d.code for d in diagnose(text)] == ["TS103"]
