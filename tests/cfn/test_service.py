@@ -1,0 +1,257 @@
+"""service-<stage>.yaml: what runs, who may reach it, what it may read, how it scales."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from ir_factory import (
+    SM_ARN,
+    SSM_ARN,
+    example_ir,
+    lint_problems,
+    of_type,
+    only,
+    outputs,
+    resources,
+    variant,
+)
+from troposphere import Template
+
+from compiler.cfn.desired_count import ZIPFILE_LIMIT, function_source
+from compiler.cfn.outputs import ServiceOut
+from compiler.cfn.service import build_service
+from compiler.ir.model import StackIR
+
+SECRETS = {"API_KEY": SSM_ARN, "DB_PASSWORD": SM_ARN}
+
+
+def _service(**kwargs: Any) -> tuple[StackIR, Template]:
+    ir = variant(**kwargs)
+    return ir, build_service(ir, ir.stages[0])
+
+
+def _container(template: Template) -> dict[str, Any]:
+    definitions = only(template, "AWS::ECS::TaskDefinition")["ContainerDefinitions"]
+    assert len(definitions) == 1
+    container: dict[str, Any] = definitions[0]
+    return container
+
+
+def _statements(template: Template, role: str) -> list[dict[str, Any]]:
+    props = resources(template)[role]["Properties"]
+    return [s for p in props["Policies"] for s in p["PolicyDocument"]["Statement"]]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "compute", "egress", "policy"),
+    [
+        ("api-gateway", "ec2", "nat-gateway", "step"),
+        ("api-gateway", "fargate", "public-ip", "target-tracking"),
+        ("alb", "ec2", "nat-instance", "target-tracking"),
+        ("alb", "fargate", "nat-gateway", "step"),
+    ],
+)
+def test_lints_clean(endpoint: str, compute: str, egress: str, policy: str) -> None:
+    _, template = _service(
+        endpoint=endpoint,
+        compute=compute,
+        egress=egress,
+        scaling={"policy": policy},
+        app={"secrets": SECRETS, "command": ["python", "app.py"]},
+    )
+    assert lint_problems(template) == ()
+
+
+def test_every_stage_runs_its_own_stage_tag() -> None:
+    ir = example_ir("crud-api")
+    assert [s.name for s in ir.stages] == ["dev", "prod"]
+    for stage in ir.stages:
+        image = _container(build_service(ir, stage))["Image"]
+        assert image == {"Fn::Join": [":", [{"Ref": "RepositoryUri"}, stage.name]]}
+
+
+def test_task_definition_carries_the_app_settings() -> None:
+    _, template = _service(
+        compute="fargate",
+        app={"port": 8000, "cpu": 512, "memory": 1024, "environment": {"LOG_LEVEL": "info"},
+             "secrets": SECRETS, "health_check": {"path": "/ping", "interval_seconds": 20}},
+    )  # fmt: skip
+    task = only(template, "AWS::ECS::TaskDefinition")
+    assert (task["NetworkMode"], task["Cpu"], task["Memory"]) == ("awsvpc", "512", "1024")
+    assert task["RequiresCompatibilities"] == ["FARGATE"]
+    container = _container(template)
+    assert container["PortMappings"] == [{"ContainerPort": 8000, "Protocol": "tcp"}]
+    assert {"Name": "LOG_LEVEL", "Value": "info"} in container["Environment"]
+    assert container["Secrets"] == [
+        {"Name": "API_KEY", "ValueFrom": SSM_ARN},
+        {"Name": "DB_PASSWORD", "ValueFrom": SM_ARN},
+    ]
+    check = container["HealthCheck"]
+    assert check["Command"][0] == "CMD-SHELL"
+    assert "curl" in check["Command"][1] and "wget" in check["Command"][1]
+    assert "http://localhost:8000/ping" in check["Command"][1]
+    assert check["Interval"] == 20
+    logging = container["LogConfiguration"]
+    assert logging["LogDriver"] == "awslogs"
+    assert logging["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
+
+
+def test_log_group_keeps_90_days_and_survives_deletion() -> None:
+    _, template = _service()
+    group = resources(template)["LogGroup"]
+    assert group["Properties"]["RetentionInDays"] == 90
+    assert group["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert group["UpdateReplacePolicy"] == "Retain"
+    assert outputs(template)[ServiceOut.LOG_GROUP_NAME] == {"Ref": "LogGroup"}
+
+
+def test_execution_role_reads_only_the_named_secrets() -> None:
+    _, template = _service(app={"secrets": SECRETS})
+    statements = _statements(template, "ExecutionRole")
+    by_action = {a: s["Resource"] for s in statements for a in s["Action"]}
+    assert by_action["ssm:GetParameters"] == [SSM_ARN]
+    assert by_action["secretsmanager:GetSecretValue"] == [SM_ARN]
+    assert by_action["ecr:BatchGetImage"] == {"Ref": "RepositoryArn"}
+
+
+def test_without_secrets_no_secret_may_be_read() -> None:
+    _, template = _service()
+    actions = {a for s in _statements(template, "ExecutionRole") for a in s["Action"]}
+    assert not {a for a in actions if a.startswith(("ssm:", "secretsmanager:"))}
+
+
+def test_no_wildcard_actions_and_wildcard_resources_only_where_aws_requires() -> None:
+    _, template = _service(app={"secrets": SECRETS})
+    allowed_star = {
+        "ecr:GetAuthorizationToken",
+        "ecs:ListServices",
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    }
+    for role in of_type(template, "AWS::IAM::Role"):
+        for statement in _statements(template, role):
+            assert "*" not in json.dumps(statement["Action"])
+            if statement["Resource"] == "*":
+                assert set(statement["Action"]) <= allowed_star, statement
+
+
+def test_tasks_admit_only_the_endpoint_group_on_the_app_port() -> None:
+    _, template = _service(app={"port": 8000})
+    group = only(template, "AWS::EC2::SecurityGroup")
+    assert group["SecurityGroupIngress"] == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 8000,
+            "ToPort": 8000,
+            "SourceSecurityGroupId": {"Ref": "FrontSecurityGroupId"},
+        }
+    ]
+
+
+def test_api_gateway_service_registers_srv_in_cloud_map() -> None:
+    _, template = _service(endpoint="api-gateway", app={"port": 8000})
+    service = only(template, "AWS::ECS::Service")
+    assert service["ServiceRegistries"] == [
+        {
+            "RegistryArn": {"Ref": "DiscoveryServiceArn"},
+            "ContainerName": "app",
+            "ContainerPort": 8000,
+        }
+    ]
+    assert "LoadBalancers" not in service
+
+
+def test_alb_service_joins_the_target_group_with_a_grace_period() -> None:
+    _, template = _service(endpoint="alb", app={"health_check": {"grace_period_seconds": 90}})
+    service = only(template, "AWS::ECS::Service")
+    assert service["LoadBalancers"][0]["TargetGroupArn"] == {"Ref": "TargetGroupArn"}
+    assert service["HealthCheckGracePeriodSeconds"] == 90
+    assert "ServiceRegistries" not in service
+
+
+def test_service_rolls_back_failed_deployments_and_allows_exec() -> None:
+    _, template = _service()
+    service = only(template, "AWS::ECS::Service")
+    breaker = service["DeploymentConfiguration"]["DeploymentCircuitBreaker"]
+    assert breaker == {"Enable": True, "Rollback": True}
+    assert service["EnableExecuteCommand"] is True
+    assert service["CapacityProviderStrategy"] == [
+        {"CapacityProvider": {"Ref": "CapacityProvider"}, "Weight": 1}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("compute", "egress", "expected"),
+    [("fargate", "public-ip", "ENABLED"), ("fargate", "nat-gateway", "DISABLED"),
+     ("ec2", "nat-instance", None)],
+)  # fmt: skip
+def test_public_ip_only_for_tasks_in_public_subnets(
+    compute: str, egress: str, expected: str | None
+) -> None:
+    _, template = _service(compute=compute, egress=egress)
+    vpc = only(template, "AWS::ECS::Service")["NetworkConfiguration"]["AwsvpcConfiguration"]
+    assert vpc.get("AssignPublicIp") == expected
+    assert vpc["Subnets"] == {"Fn::Split": [",", {"Ref": "TaskSubnetIds"}]}
+
+
+def test_desired_count_comes_from_the_custom_resource() -> None:
+    _, template = _service(scaling={"min": 2, "max": 6})
+    service = only(template, "AWS::ECS::Service")
+    assert service["DesiredCount"] == {"Fn::GetAtt": ["DesiredCount", "DesiredCount"]}
+    custom = resources(template)["DesiredCount"]
+    assert custom["Type"] == "Custom::DesiredCount"
+    props = custom["Properties"]
+    assert (props["Tag"], props["Desired"], props["Min"]) == ("dev", 2, 2)
+    assert props["Cluster"] == {"Ref": "ClusterArn"}
+    assert props["Repository"] == {"Ref": "RepositoryName"}
+    code = only(template, "AWS::Lambda::Function")["Code"]["ZipFile"]
+    assert code == function_source() and len(code) <= ZIPFILE_LIMIT
+
+
+def test_desired_count_function_may_only_look_at_this_cluster_and_repository() -> None:
+    _, template = _service()
+    statements = _statements(template, "DesiredCountRole")
+    by_action = {a: s for s in statements for a in s["Action"]}
+    assert by_action["ecs:ListServices"]["Condition"] == {
+        "ArnEquals": {"ecs:cluster": {"Ref": "ClusterArn"}}
+    }
+    assert by_action["ecr:DescribeImages"]["Resource"] == {"Ref": "RepositoryArn"}
+    assert "ClusterName" in json.dumps(by_action["ecs:DescribeServices"]["Resource"])
+
+
+def test_step_scaling_alarms_carry_the_spec_thresholds() -> None:
+    ir, template = _service(scaling={"cpu_percent": 60, "min": 1, "max": 7, "policy": "step"})
+    alarms = {k: v["Properties"] for k, v in of_type(template, "AWS::CloudWatch::Alarm").items()}
+    out, scale_in = alarms["ScaleOutAlarm"], alarms["ScaleInAlarm"]
+    assert (out["Threshold"], out["ComparisonOperator"]) == (60, "GreaterThanThreshold")
+    assert (out["Period"], out["EvaluationPeriods"], out["Statistic"]) == (60, 3, "Average")
+    assert out["MetricName"] == "CPUUtilization" and out["Namespace"] == "AWS/ECS"
+    assert scale_in["Threshold"] == ir.stages[0].scaling.scale_in_cpu_percent == 30
+    assert scale_in["ComparisonOperator"] == "LessThanThreshold"
+    assert out["AlarmActions"] == [{"Ref": "ScaleOutPolicy"}]
+    policies = {
+        k: v["Properties"]
+        for k, v in of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy").items()
+    }
+    steps = policies["ScaleOutPolicy"]["StepScalingPolicyConfiguration"]["StepAdjustments"]
+    assert steps == [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}]
+    steps = policies["ScaleInPolicy"]["StepScalingPolicyConfiguration"]["StepAdjustments"]
+    assert steps == [{"MetricIntervalUpperBound": 0, "ScalingAdjustment": -1}]
+    target = only(template, "AWS::ApplicationAutoScaling::ScalableTarget")
+    assert target["MaxCapacity"] == 7
+    assert target["MinCapacity"] == {"Fn::GetAtt": ["DesiredCount", "MinCapacity"]}
+
+
+def test_target_tracking_follows_average_cpu() -> None:
+    _, template = _service(scaling={"cpu_percent": 60, "policy": "target-tracking"})
+    assert of_type(template, "AWS::CloudWatch::Alarm") == {}
+    config = only(template, "AWS::ApplicationAutoScaling::ScalingPolicy")[
+        "TargetTrackingScalingPolicyConfiguration"
+    ]
+    assert config["TargetValue"] == 60.0
+    metric = config["PredefinedMetricSpecification"]["PredefinedMetricType"]
+    assert metric == "ECSServiceAverageCPUUtilization"
