@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from spec_diagnose import diagnose, only, read_text, summary
 
@@ -82,9 +84,10 @@ CASES = [
                "'10' is not less than interval_seconds '10'"),
      "A check must time out before the next one starts."),
     # Endpoint keys
-    ("throttling-alb", "scale: hyperscale\nendpoint:\n  throttling: {rate_limit: 5, burst_limit: 5}\n",
-     "TS231", (E, "endpoint.throttling", 5, 3,
-               "'throttling' applies only to api-gateway endpoints; this endpoint is 'alb'"),
+    ("throttling-alb",
+     "scale: hyperscale\nendpoint:\n  throttling: {rate_limit: 5, burst_limit: 5}\n", "TS231",
+     (E, "endpoint.throttling", 5, 3,
+      "'throttling' applies only to api-gateway endpoints; this endpoint is 'alb'"),
      "Remove it, or set endpoint.type: api-gateway."),
     ("cors-alb", "endpoint:\n  type: alb\n  cors: {allow_origins: ['*']}\n", "TS231",
      (E, "endpoint.cors", 5, 3,
@@ -166,8 +169,15 @@ def test_defaults_validate_without_any_diagnostic() -> None:
 
 
 def test_stage_override_is_located_in_the_stage() -> None:
-    body = "scaling: {min: 1, max: 5}\nstages:\n  - name: dev\n  - name: prod\n    scaling:\n      min: 7\n"
-    found = only(HEAD + body, "TS221")
+    body = """\
+        scaling: {min: 1, max: 5}
+        stages:
+          - name: dev
+          - name: prod
+            scaling:
+              min: 7
+        """
+    found = only(HEAD + textwrap.dedent(body), "TS221")
     assert summary(found) == (E, "stages[1].scaling.min", 8, 12, "'7' is more than scaling.max '5'")
 
 

@@ -192,7 +192,10 @@ def test_scalars_follow_yaml_1_2_core_schema(text: str, value: object) -> None:
 
 
 def test_positions_of_keys_values_and_list_items() -> None:
-    text = "# comment\nversion: 1\napp:\n  health_check:\n    path: /ok\nstages:\n  - name: dev\n  - {name: prod, approval: true}\n"
+    text = (
+        "# comment\nversion: 1\napp:\n  health_check:\n    path: /ok\n"
+        "stages:\n  - name: dev\n  - {name: prod, approval: true}\n"
+    )
     loaded, _ = load_text("f.yaml", text)
     assert loaded is not None
     assert loaded.locate(()) == Position(2, 1)
