@@ -5,7 +5,8 @@ addresses; the back end's monitoring/service/cluster stacks must emit the same
 (tests/cost compare these counts with compiled templates). Alarms per stage:
 - scaling `step`: 2 alarms in the service stack (CPU high -> +1 task, CPU low -> -1 task);
   `target-tracking`: AWS creates the same 2 itself (billed, not in the template).
-- monitoring: 5xx, CPU high, memory high; with an ALB also unhealthy targets.
+- monitoring: CPU high, memory high, and the front door's: HTTP API 5xx; or, with an
+  ALB, target 5xx, load balancer 5xx and unhealthy targets.
 - ec2 clusters: capacity-provider managed scaling is a target-tracking policy on the
   Auto Scaling group, so AWS creates 2 more alarms (billed, not in the template).
 """
@@ -20,8 +21,8 @@ from compiler.ir.model import NetworkIR, StageIR
 # scaling policy -> (alarms in the service template, alarms AWS creates for the policy)
 SCALING_ALARMS: dict[str, tuple[int, int]] = {"step": (2, 0), "target-tracking": (0, 2)}
 MONITORING_ALARMS: dict[str, tuple[str, ...]] = {
-    "api-gateway": ("5xx", "cpu-high", "memory-high"),
-    "alb": ("5xx", "unhealthy-targets", "cpu-high", "memory-high"),
+    "api-gateway": ("cpu-high", "memory-high", "api-5xx"),
+    "alb": ("cpu-high", "memory-high", "target-5xx", "load-balancer-5xx", "unhealthy-targets"),
 }
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html
 CAPACITY_PROVIDER_ALARMS: dict[str, int] = {"ec2": 2, "fargate": 0}

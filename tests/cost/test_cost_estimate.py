@@ -25,7 +25,7 @@ def lines(estimate: Estimate, stage: int | None = 0) -> dict[str, float]:
     [
         ({}, 5, 2),  # step: 2 scaling; monitoring 5xx/cpu/memory; ec2 managed scaling 2
         ({"scaling": {"policy": "target-tracking"}}, 3, 4),
-        ({"scale": "hyperscale"}, 6, 2),  # + unhealthy targets
+        ({"scale": "hyperscale"}, 7, 2),  # 5xx of targets and of the ALB, unhealthy targets
         ({"compute": {"type": "fargate"}, "network": {"egress": "public-ip"}}, 5, 0),
         (
             {
@@ -33,7 +33,7 @@ def lines(estimate: Estimate, stage: int | None = 0) -> dict[str, float]:
                 "scale": "hyperscale",
                 "scaling": {"policy": "target-tracking"},
             },
-            4,
+            5,
             2,
         ),
     ],

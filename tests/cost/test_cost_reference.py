@@ -75,9 +75,9 @@ def test_crossover_of_the_texts_example_is_solved_near_25_million_not_half_a_mil
     crossover = solve_crossover(ir, ir.stages[0], PRICES, ir.traffic)
     # Per million requests of this shape: HTTP API $1.00 against LCUs of
     # 730 x 0.008 x (1e6 / 432e6 x 166.67 / 25) = $0.0901. The ALB adds $16.43 of hours,
-    # $7.30 for its two public IPv4 addresses and one alarm ($0.10); the HTTP API adds its
-    # Cloud Map zone and one registered task ($0.60). So (16.425 + 7.30 + 0.10 - 0.60) / 0.9099.
-    expected = (16.425 + 7.30 + 0.10 - 0.60) / (
+    # $7.30 for its two public IPv4 addresses and two more alarms ($0.20); the HTTP API adds
+    # its Cloud Map zone and one registered task ($0.60). So (16.425 + 7.30 + 0.20 - 0.60) / 0.9099.
+    expected = (16.425 + 7.30 + 0.20 - 0.60) / (
         1.0 - 730 * 0.008 * REFERENCE_NEW_PER_SECOND / 25 / 432
     )
     assert crossover.requests_per_month == pytest.approx(expected * 1e6, rel=1e-6)
