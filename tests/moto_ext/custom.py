@@ -58,15 +58,23 @@ def invoke(fn: Any, event: dict[str, Any]) -> dict[str, Any]:
         os.environ.update(saved)
     response = control.take_response(event["RequestId"])
     if response is None:
-        raise ValidationError(message=f"custom resource {event['LogicalResourceId']}: the "
-                                      "function returned without sending a response")
+        raise ValidationError(
+            message=f"custom resource {event['LogicalResourceId']}: the "
+            "function returned without sending a response"
+        )
     if response.get("Status") != "SUCCESS":
         raise ValidationError(message=str(response.get("Reason") or "custom resource failed"))
     return response
 
 
-def _event(request_type: str, stack_id: str, logical_id: str, resource_type: str,
-           properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _event(
+    request_type: str,
+    stack_id: str,
+    logical_id: str,
+    resource_type: str,
+    properties: dict[str, Any],
+    **extra: Any,
+) -> dict[str, Any]:
     request_id = str(uuid.uuid4())
     return {
         "RequestType": request_type,
@@ -85,40 +93,71 @@ def _function(account_id: str, region_name: str, token: str) -> Any:
     return lambda_backends[account_id][region_name].get_function(token)
 
 
-def _resource(region_name: str, logical_id: str, response: dict[str, Any],
-              stack_id: str, properties: dict[str, Any]) -> Any:
-    resource = custom_model.CustomModel(region_name, response["RequestId"], logical_id,
-                                        response["PhysicalResourceId"])
+def _resource(
+    region_name: str,
+    logical_id: str,
+    response: dict[str, Any],
+    stack_id: str,
+    properties: dict[str, Any],
+) -> Any:
+    resource = custom_model.CustomModel(
+        region_name, response["RequestId"], logical_id, response["PhysicalResourceId"]
+    )
     resource.set_data(response.get("Data") or {})
     resource.stack_id = stack_id
     resource.properties = properties
     return resource
 
 
-def _create(cls: Any, resource_name: str, cloudformation_json: dict[str, Any],
-            account_id: str, region_name: str, **kwargs: Any) -> Any:
+def _create(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
     properties = cloudformation_json["Properties"]
-    event = _event("Create", kwargs["StackId"], kwargs["LogicalId"], kwargs["ResourceType"],
-                   properties)
+    event = _event(
+        "Create", kwargs["StackId"], kwargs["LogicalId"], kwargs["ResourceType"], properties
+    )
     response = invoke(_function(account_id, region_name, properties["ServiceToken"]), event)
     return _resource(region_name, kwargs["LogicalId"], response, kwargs["StackId"], properties)
 
 
-def _update(cls: Any, original_resource: Any, new_resource_name: str,
-            cloudformation_json: dict[str, Any], account_id: str, region_name: str) -> Any:
+def _update(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+) -> Any:
     properties = cloudformation_json["Properties"]
-    event = _event("Update", original_resource.stack_id, original_resource.logical_id,
-                   cloudformation_json["Type"], properties,
-                   PhysicalResourceId=original_resource.physical_resource_id,
-                   OldResourceProperties=original_resource.properties)
+    event = _event(
+        "Update",
+        original_resource.stack_id,
+        original_resource.logical_id,
+        cloudformation_json["Type"],
+        properties,
+        PhysicalResourceId=original_resource.physical_resource_id,
+        OldResourceProperties=original_resource.properties,
+    )
     response = invoke(_function(account_id, region_name, properties["ServiceToken"]), event)
-    return _resource(region_name, original_resource.logical_id, response,
-                     original_resource.stack_id, properties)
+    return _resource(
+        region_name, original_resource.logical_id, response, original_resource.stack_id, properties
+    )
 
 
 def _delete(self: Any, account_id: str, region_name: str) -> None:
-    event = _event("Delete", self.stack_id, self.logical_id, "Custom::Resource",
-                   self.properties, PhysicalResourceId=self.physical_resource_id)
+    event = _event(
+        "Delete",
+        self.stack_id,
+        self.logical_id,
+        "Custom::Resource",
+        self.properties,
+        PhysicalResourceId=self.physical_resource_id,
+    )
     try:
         fn = _function(account_id, region_name, self.properties["ServiceToken"])
     except Exception:

@@ -109,6 +109,7 @@ def _api_child(operation: str, id_key: str) -> Callable[[Props, Ctx], Result]:
     def create(props: Props, ctx: Ctx) -> Result:
         made = call("apigatewayv2", ctx.region, operation, props)
         return made[id_key], {id_key: made[id_key]}
+
     return create
 
 
@@ -118,8 +119,9 @@ def _api_stage(props: Props, ctx: Ctx) -> Result:
 
 
 def _vpc_link(props: Props, ctx: Ctx) -> Result:
-    link = call("apigatewayv2", ctx.region, "create_vpc_link", props,
-                Name=props.get("Name", ctx.name))
+    link = call(
+        "apigatewayv2", ctx.region, "create_vpc_link", props, Name=props.get("Name", ctx.name)
+    )
     return link["VpcLinkId"], {"VpcLinkId": link["VpcLinkId"]}
 
 
@@ -143,15 +145,17 @@ def _namespace(props: Props, ctx: Ctx) -> Result:
 
 
 def _sd_service(props: Props, ctx: Ctx) -> Result:
-    made = call("servicediscovery", ctx.region, "create_service", props,
-                Name=props.get("Name", ctx.name))["Service"]
+    made = call(
+        "servicediscovery", ctx.region, "create_service", props, Name=props.get("Name", ctx.name)
+    )["Service"]
     return made["Id"], {"Id": made["Id"], "Arn": made["Arn"], "Name": made["Name"]}
 
 
 # --- CodeBuild / CodePipeline -------------------------------------------------------------
 def _project(props: Props, ctx: Ctx) -> Result:
-    made = call("codebuild", ctx.region, "create_project", props,
-                Name=props.get("Name", ctx.name))["project"]
+    made = call("codebuild", ctx.region, "create_project", props, Name=props.get("Name", ctx.name))[
+        "project"
+    ]
     return made["name"], {"Arn": made["arn"]}
 
 
@@ -162,14 +166,16 @@ def _update_project(pid: str, props: Props, ctx: Ctx) -> Result:
 
 def _pipeline(props: Props, ctx: Ctx) -> Result:
     name = props.get("Name", ctx.name)
-    made = call("codepipeline", ctx.region, "create_pipeline", {},
-                pipeline={**props, "Name": name})["pipeline"]
+    made = call(
+        "codepipeline", ctx.region, "create_pipeline", {}, pipeline={**props, "Name": name}
+    )["pipeline"]
     return made["name"], {"Version": str(made.get("version", 1))}
 
 
 def _update_pipeline(pid: str, props: Props, ctx: Ctx) -> Result:
-    made = call("codepipeline", ctx.region, "update_pipeline", {},
-                pipeline={**props, "Name": pid})["pipeline"]
+    made = call("codepipeline", ctx.region, "update_pipeline", {}, pipeline={**props, "Name": pid})[
+        "pipeline"
+    ]
     return made["name"], {"Version": str(made.get("version", 1))}
 
 
@@ -194,17 +200,26 @@ def _scaling_policy(props: Props, ctx: Ctx) -> Result:
     target: Props = {}
     if "ScalingTargetId" in props:
         resource_id, dimension, namespace = props["ScalingTargetId"].split("|")
-        target = {"ResourceId": resource_id, "ScalableDimension": dimension,
-                  "ServiceNamespace": namespace}
-    made = call("application-autoscaling", ctx.region, "put_scaling_policy",
-                {**props, **target}, PolicyName=props.get("PolicyName", ctx.name))
+        target = {
+            "ResourceId": resource_id,
+            "ScalableDimension": dimension,
+            "ServiceNamespace": namespace,
+        }
+    made = call(
+        "application-autoscaling",
+        ctx.region,
+        "put_scaling_policy",
+        {**props, **target},
+        PolicyName=props.get("PolicyName", ctx.name),
+    )
     return made["PolicyARN"], {"Arn": made["PolicyARN"]}
 
 
 # --- ECS capacity providers ---------------------------------------------------------------
 def _capacity_provider(props: Props, ctx: Ctx) -> Result:
-    made = call("ecs", ctx.region, "create_capacity_provider", props,
-                Name=props.get("Name", ctx.name))["capacityProvider"]
+    made = call(
+        "ecs", ctx.region, "create_capacity_provider", props, Name=props.get("Name", ctx.name)
+    )["capacityProvider"]
     return made["name"], {}
 
 
@@ -223,6 +238,7 @@ def _recorded(attributes: Callable[[Props, Ctx, str], dict[str, Any]]) -> Handle
     def create(props: Props, ctx: Ctx) -> Result:
         physical = attributes(props, ctx, "")["__id__"]
         return physical, attributes(props, ctx, physical)
+
     return Handler(create=create)
 
 
@@ -253,27 +269,33 @@ RECORDED_TYPES: dict[str, Handler] = {
 HANDLERS: dict[str, Handler] = {
     "AWS::ApiGatewayV2::Api": Handler(create=_http_api),
     "AWS::ApiGatewayV2::Integration": Handler(
-        create=_api_child("create_integration", "IntegrationId")),
+        create=_api_child("create_integration", "IntegrationId")
+    ),
     "AWS::ApiGatewayV2::Route": Handler(create=_api_child("create_route", "RouteId")),
     "AWS::ApiGatewayV2::Authorizer": Handler(
-        create=_api_child("create_authorizer", "AuthorizerId")),
+        create=_api_child("create_authorizer", "AuthorizerId")
+    ),
     "AWS::ApiGatewayV2::Stage": Handler(create=_api_stage),
     "AWS::ApiGatewayV2::VpcLink": Handler(create=_vpc_link),
     "AWS::ApiGatewayV2::DomainName": Handler(create=_domain_name),
     "AWS::ApiGatewayV2::ApiMapping": Handler(
-        create=_api_child("create_api_mapping", "ApiMappingId")),
+        create=_api_child("create_api_mapping", "ApiMappingId")
+    ),
     "AWS::ServiceDiscovery::PrivateDnsNamespace": Handler(create=_namespace),
     "AWS::ServiceDiscovery::Service": Handler(create=_sd_service),
     "AWS::CodeBuild::Project": Handler(create=_project, update=_update_project),
     "AWS::CodePipeline::Pipeline": Handler(create=_pipeline, update=_update_pipeline),
     "AWS::CloudWatch::Alarm": Handler(create=_alarm, update=_alarm_update),
     "AWS::ApplicationAutoScaling::ScalableTarget": Handler(
-        create=_scalable_target, update=lambda pid, props, ctx: _scalable_target(props, ctx)),
+        create=_scalable_target, update=lambda pid, props, ctx: _scalable_target(props, ctx)
+    ),
     "AWS::ApplicationAutoScaling::ScalingPolicy": Handler(
-        create=_scaling_policy, update=lambda pid, props, ctx: _scaling_policy(props, ctx)),
+        create=_scaling_policy, update=lambda pid, props, ctx: _scaling_policy(props, ctx)
+    ),
     "AWS::ECS::CapacityProvider": Handler(create=_capacity_provider),
     "AWS::ECS::ClusterCapacityProviderAssociations": Handler(
-        create=_associations, update=lambda pid, props, ctx: _associations(props, ctx)),
+        create=_associations, update=lambda pid, props, ctx: _associations(props, ctx)
+    ),
     "AWS::SNS::Subscription": Handler(create=_subscription),
     **RECORDED_TYPES,
 }
@@ -290,18 +312,34 @@ def _model_class(resource_type: str, handler: Handler) -> type[CloudFormationMod
     def ctx(region: str, account: str, name: str, logical_id: str) -> Ctx:
         return Ctx(region=region, account=account, name=name, logical_id=logical_id)
 
-    def create(cls: Any, resource_name: str, cloudformation_json: dict[str, Any],
-               account_id: str, region_name: str, **kwargs: Any) -> Any:
+    def create(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
         props = cloudformation_json.get("Properties", {})
         context = ctx(region_name, account_id, resource_name, kwargs.get("LogicalId", ""))
         physical, attributes = handler.create(props, context)
         return cls(physical, attributes, props)
 
-    def update(cls: Any, original_resource: Any, new_resource_name: str,
-               cloudformation_json: dict[str, Any], account_id: str, region_name: str) -> Any:
+    def update(
+        cls: Any,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:
         props = cloudformation_json.get("Properties", {})
-        context = ctx(region_name, account_id, new_resource_name,
-                      getattr(original_resource, "logical_resource_id", ""))
+        context = ctx(
+            region_name,
+            account_id,
+            new_resource_name,
+            getattr(original_resource, "logical_resource_id", ""),
+        )
         old_id = original_resource.physical_resource_id
         if handler.update is not None:
             physical, attributes = handler.update(old_id, props, context)

@@ -25,9 +25,10 @@ _SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
 class ResourceFailed(Exception):
     """A resource failed; `logical_id` names it for its stack's status reason."""
 
-    def __init__(self, reason: str, logical_id: str = "") -> None:
+    def __init__(self, reason: str, logical_id: str = "", stack_id: str = "") -> None:
         super().__init__(reason)
         self.logical_id = logical_id
+        self.stack_id = stack_id  # set when a nested stack failed: its physical ID
 
 
 def _reason(exc: BaseException) -> str:
@@ -40,14 +41,16 @@ def _reason(exc: BaseException) -> str:
 
 
 def _stack_of(resources_map: Any) -> Any:
-    backend = models.cloudformation_backends[resources_map._account_id][
-        resources_map._region_name
-    ]
+    backend = models.cloudformation_backends[resources_map._account_id][resources_map._region_name]
     return backend.stacks.get(resources_map.stack_id)
 
 
 def add_event(
-    stack: Any, logical_id: str, rtype: str, status: str, reason: str | None = None,
+    stack: Any,
+    logical_id: str,
+    rtype: str,
+    status: str,
+    reason: str | None = None,
     physical_id: str = "",
 ) -> None:
     """Append one resource event to a stack (moto records only stack-level events)."""
@@ -83,7 +86,8 @@ def _run_with_events(verb: str, logical_id: str, rtype: str, stack: Any, work: A
         resource = work()
     except Exception as exc:
         reason = _reason(exc)
-        add_event(stack, logical_id, rtype, f"{verb}_FAILED", reason)
+        physical = getattr(exc, "stack_id", "")
+        add_event(stack, logical_id, rtype, f"{verb}_FAILED", reason, physical_id=physical)
         raise ResourceFailed(reason, logical_id) from exc
     add_event(stack, logical_id, rtype, f"{verb}_COMPLETE", physical_id=_physical_id(resource))
     return resource
@@ -93,24 +97,42 @@ def _patch_resource_events() -> None:
     original_create = parsing.parse_and_create_resource
     original_update = parsing.parse_and_update_resource
 
-    def create(logical_id: str, resource_json: dict[str, Any], resources_map: Any,
-               account_id: str, region_name: str) -> Any:
+    def create(
+        logical_id: str,
+        resource_json: dict[str, Any],
+        resources_map: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
         condition = resource_json.get("Condition")
         if condition and not resources_map.lazy_condition_map[condition]:
             return None
         return _run_with_events(
-            "CREATE", logical_id, resource_json["Type"], _stack_of(resources_map),
-            lambda: original_create(logical_id, resource_json, resources_map,
-                                    account_id, region_name),
+            "CREATE",
+            logical_id,
+            resource_json["Type"],
+            _stack_of(resources_map),
+            lambda: original_create(
+                logical_id, resource_json, resources_map, account_id, region_name
+            ),
         )
 
-    def update(logical_id: str, resource_json: dict[str, Any], resources_map: Any,
-               account_id: str, region_name: str) -> Any:
+    def update(
+        logical_id: str,
+        resource_json: dict[str, Any],
+        resources_map: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
         previous = resources_map[logical_id]
         changed = _run_with_events(
-            "UPDATE", logical_id, resource_json["Type"], _stack_of(resources_map),
-            lambda: original_update(logical_id, resource_json, resources_map,
-                                    account_id, region_name),
+            "UPDATE",
+            logical_id,
+            resource_json["Type"],
+            _stack_of(resources_map),
+            lambda: original_update(
+                logical_id, resource_json, resources_map, account_id, region_name
+            ),
         )
         # moto stores None for types without an update handler, losing the resource
         return previous if changed is None else changed
@@ -153,6 +175,11 @@ def _patch_unknown_types() -> None:
 
 def _stack_outputs(stack: Any) -> dict[str, Any]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.outputs or []}
+
+
+def _patch_stack_physical_id() -> None:
+    """A nested stack's physical ID (and Ref) is its stack ID, as in AWS (moto: its name)."""
+    models.Stack.physical_resource_id = property(lambda self: self.stack_id)
 
 
 def _patch_nested_outputs() -> None:
@@ -209,19 +236,27 @@ def _patch_stack_lifecycle() -> None:
             with contextlib.suppress(Exception):
                 self.resource_map.delete()
             _rollback(self, "CREATE_FAILED", "ROLLBACK_COMPLETE", reason)
-            raise ResourceFailed(f"Embedded stack {self.stack_id} was not successfully "
-                                 f"created: {reason}") from exc
+            raise ResourceFailed(
+                f"Embedded stack {self.stack_id} was not successfully created: {reason}",
+                stack_id=self.stack_id,
+            ) from exc
 
-    def update(self: Any, template: str, role_arn: str | None = None,
-               parameters: dict[str, Any] | None = None,
-               tags: dict[str, str] | None = None) -> None:
+    def update(
+        self: Any,
+        template: str,
+        role_arn: str | None = None,
+        parameters: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> None:
         try:
             original_update(self, template, role_arn, parameters, tags)
         except ResourceFailed as exc:
             reason = f"The following resource(s) failed to update: [{exc.logical_id}]."
             _rollback(self, "UPDATE_FAILED", "UPDATE_ROLLBACK_COMPLETE", reason)
-            raise ResourceFailed(f"Embedded stack {self.stack_id} was not successfully "
-                                 f"updated: {reason}") from exc
+            raise ResourceFailed(
+                f"Embedded stack {self.stack_id} was not successfully updated: {reason}",
+                stack_id=self.stack_id,
+            ) from exc
 
     models.Stack.create_resources = create_resources
     models.Stack.update = update
@@ -231,12 +266,18 @@ def _patch_nested_update() -> None:
     """A changed nested stack is updated in place (moto deletes and recreates it)."""
 
     @classmethod  # type: ignore[misc]
-    def update_from_cloudformation_json(cls: Any, original_resource: Any,
-                                        new_resource_name: str, cloudformation_json: Any,
-                                        account_id: str, region_name: str) -> Any:
+    def update_from_cloudformation_json(
+        cls: Any,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
         props = cloudformation_json["Properties"]
-        body = get_stack_from_s3_url(props["TemplateURL"], account_id=account_id,
-                                     partition=get_partition(region_name))
+        body = get_stack_from_s3_url(
+            props["TemplateURL"], account_id=account_id, partition=get_partition(region_name)
+        )
         original_resource.update(body, parameters=props.get("Parameters", {}))
         return original_resource
 
@@ -251,7 +292,8 @@ def _patch_retained_on_delete() -> None:
         saved = self._resource_json_map
         self._resource_json_map = {
             name: {**body, "DeletionPolicy": "Retain"}
-            if body.get("DeletionPolicy") in RETAINED_POLICIES else body
+            if body.get("DeletionPolicy") in RETAINED_POLICIES
+            else body
             for name, body in saved.items()
         }
         try:
@@ -289,8 +331,9 @@ def _params(template: dict[str, Any], given: dict[str, Any] | None) -> dict[str,
     return {k: _flat(v) for k, v in values.items()}
 
 
-def changed_parameters(resource_map: Any, template: dict[str, Any],
-                       parameters: dict[str, Any] | None) -> set[str]:
+def changed_parameters(
+    resource_map: Any, template: dict[str, Any], parameters: dict[str, Any] | None
+) -> set[str]:
     """Parameters whose value differs between the stack and the proposed template."""
     if parameters is None:
         return set()
@@ -307,14 +350,18 @@ def _normal(body: dict[str, Any]) -> dict[str, Any]:
 def _patch_resource_diff() -> None:
     """Diffs see parameter changes through Fn::Sub too (TemplateURL uses it)."""
 
-    def build_resource_diff(self: Any, other_template: dict[str, Any],
-                            parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    def build_resource_diff(
+        self: Any, other_template: dict[str, Any], parameters: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         old, new = self._resource_json_map, other_template["Resources"]
         changed = changed_parameters(self, other_template, parameters)
         return {
             "Add": [n for n in new if n not in old],
-            "Modify": [n for n in new if n in old and (
-                _normal(new[n]) != _normal(old[n]) or _refs(new[n]) & changed)],
+            "Modify": [
+                n
+                for n in new
+                if n in old and (_normal(new[n]) != _normal(old[n]) or _refs(new[n]) & changed)
+            ],
             "Remove": [n for n in old if n not in new],
         }
 
@@ -331,9 +378,13 @@ def _details(old: dict[str, Any], new: dict[str, Any], changed: set[str]) -> lis
             source = "ParameterReference"
         else:
             continue
-        details.append({"Target": {"Attribute": "Properties", "Name": name,
-                                   "RequiresRecreation": "Never"},
-                        "Evaluation": "Static", "ChangeSource": source})
+        details.append(
+            {
+                "Target": {"Attribute": "Properties", "Name": name, "RequiresRecreation": "Never"},
+                "Evaluation": "Static",
+                "ChangeSource": source,
+            }
+        )
     return details
 
 
@@ -352,8 +403,9 @@ def _patch_change_set_diff() -> None:
                 body = new.get(name) or old[name]
                 change = models.Change(action, name, body["Type"])
                 change.replacement = "False" if action == "Modify" else None
-                change.details = (_details(old[name], new[name], changed)
-                                  if action == "Modify" else [])
+                change.details = (
+                    _details(old[name], new[name], changed) if action == "Modify" else []
+                )
                 change.change_set_id = None
                 changes.append(change)
         return changes
@@ -380,9 +432,15 @@ def _change_set_params(backend: Any, change_set: Any) -> dict[str, Any]:
     declared = change_set.template_dict.get("Parameters", {}) or {}
     params = {k: v.get("Default") for k, v in declared.items()}
     params.update(change_set.parameters or {})
-    params.update({"AWS::URLSuffix": "amazonaws.com", "AWS::Region": backend.region_name,
-                   "AWS::AccountId": backend.account_id, "AWS::Partition": "aws",
-                   "AWS::StackName": change_set.stack_name})
+    params.update(
+        {
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::Region": backend.region_name,
+            "AWS::AccountId": backend.account_id,
+            "AWS::Partition": "aws",
+            "AWS::StackName": change_set.stack_name,
+        }
+    )
     return params
 
 
@@ -390,22 +448,34 @@ def _nested_change_set(backend: Any, parent: Any, change: Any) -> Any:
     props = parent.template_dict["Resources"][change.logical_resource_id].get("Properties", {})
     params = _change_set_params(backend, parent)
     url = resolve_value(props["TemplateURL"], params, None)
-    body = get_stack_from_s3_url(url, account_id=backend.account_id,
-                                 partition=get_partition(backend.region_name))
+    body = get_stack_from_s3_url(
+        url, account_id=backend.account_id, partition=get_partition(backend.region_name)
+    )
     child = parent.stack.resource_map._parsed_resources.get(change.logical_resource_id)
     previous = dict(child.parameters) if child is not None else {}
-    child_params = {k: str(resolve_value(v, params, previous.get(k, "{{changeSetValue}}")))
-                    for k, v in (props.get("Parameters") or {}).items()}
+    child_params = {
+        k: str(resolve_value(v, params, previous.get(k, "{{changeSetValue}}")))
+        for k, v in (props.get("Parameters") or {}).items()
+    }
     if child is None:
-        child = models.Stack(stack_id=f"{parent.stack_id}-{change.logical_resource_id}",
-                             name=change.logical_resource_id, template={}, parameters={},
-                             account_id=backend.account_id, region_name=backend.region_name)
+        child = models.Stack(
+            stack_id=f"{parent.stack_id}-{change.logical_resource_id}",
+            name=change.logical_resource_id,
+            template={},
+            parameters={},
+            account_id=backend.account_id,
+            region_name=backend.region_name,
+        )
     name = f"{parent.change_set_name}-{change.logical_resource_id}"[:128]
     nested = models.ChangeSet(
         change_set_type="UPDATE" if change.action == "Modify" else "CREATE",
         change_set_id=generate_changeset_id(name, backend.region_name, backend.account_id),
-        change_set_name=name, stack=child, template=body, parameters=child_params,
-        description=None)
+        change_set_name=name,
+        stack=child,
+        template=body,
+        parameters=child_params,
+        description=None,
+    )
     nested.status, nested.execution_status = "CREATE_COMPLETE", "AVAILABLE"
     nested.parent_change_set_id = parent.change_set_id
     nested.root_change_set_id = getattr(parent, "root_change_set_id", None) or parent.change_set_id
@@ -439,15 +509,19 @@ def _patch_change_sets() -> None:
         if kwargs.get("change_set_type") == "UPDATE":
             stack = self.get_stack(kwargs["stack_name"])
             if stack.status in _NOT_UPDATABLE or stack.status.endswith("_IN_PROGRESS"):
-                raise ValidationError(message=f"Stack:{stack.stack_id} is in {stack.status} "
-                                              "state and can not be updated.")
+                raise ValidationError(
+                    message=f"Stack:{stack.stack_id} is in {stack.status} "
+                    "state and can not be updated."
+                )
         change_set_id, stack_id = original_create(self, *args, **kwargs)
         change_set = self.change_sets[change_set_id]
         change_set.include_nested_stacks = flags["nested"]
         if not change_set.changes and change_set.change_set_type == "UPDATE":
             change_set.status, change_set.execution_status = "FAILED", "UNAVAILABLE"
-            change_set.status_reason = ("The submitted information didn't contain changes. "
-                                        "Submit different information to create a change set.")
+            change_set.status_reason = (
+                "The submitted information didn't contain changes. "
+                "Submit different information to create a change set."
+            )
         if flags["nested"] and change_set.status == "CREATE_COMPLETE":
             _attach_nested(self, change_set)
         return change_set_id, stack_id
@@ -480,9 +554,11 @@ def _patch_execute() -> None:
     def execute(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
         change_set = self.describe_change_set(change_set_name)
         if change_set.execution_status != "AVAILABLE":
-            raise ValidationError(message=f"ChangeSet [{change_set.change_set_id}] cannot be "
-                                          f"executed in its current status of "
-                                          f"[{change_set.status}]")
+            raise ValidationError(
+                message=f"ChangeSet [{change_set.change_set_id}] cannot be "
+                f"executed in its current status of "
+                f"[{change_set.status}]"
+            )
         stack = self.stacks[change_set.stack_id]
         change_set.execution_status = "EXECUTE_COMPLETE"
         try:
@@ -502,6 +578,7 @@ def install() -> None:
     _patch_unknown_types()
     _patch_numeric_properties()
     _patch_nested_outputs()
+    _patch_stack_physical_id()
     _patch_outputs_of_failed()
     _patch_stack_lifecycle()
     _patch_nested_update()

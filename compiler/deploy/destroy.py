@@ -1,0 +1,132 @@
+"""`tsc destroy NAME`: empty the stack's own buckets, delete it, list what stays.
+
+CloudFormation cannot delete a bucket that holds objects, so every object version and
+delete marker of the buckets the stack created goes first (not of retained buckets).
+Resources whose DeletionPolicy keeps them (the ECR repository, log groups) are listed
+afterwards with the command that removes each.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from rich.console import Console
+from rich.markup import escape
+
+from compiler.deploy import changes, report
+from compiler.deploy.aws import Aws
+from compiler.deploy.bundle import STACK_TYPE
+from compiler.deploy.errors import DeployError
+from compiler.deploy.watch import last_event_time, watch
+
+_KEPT = ("Retain", "RetainExceptOnCreate", "Snapshot")
+_REMOVE = {
+    "AWS::ECR::Repository": "aws ecr delete-repository --repository-name {id} --force "
+                            "--region {region}",
+    "AWS::Logs::LogGroup": "aws logs delete-log-group --log-group-name {id} --region {region}",
+    "AWS::S3::Bucket": "aws s3 rb s3://{id} --force",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Resource:
+    stack_id: str
+    logical_id: str
+    resource_type: str
+    physical_id: str
+
+
+def _resources(aws: Aws, stack_id: str) -> Iterator[Resource]:
+    """Every resource of the stack and of its nested stacks."""
+    for page in aws.pages("cloudformation", "list_stack_resources", StackName=stack_id):
+        for raw in page.get("StackResourceSummaries") or []:
+            resource = Resource(stack_id, raw["LogicalResourceId"], raw["ResourceType"],
+                                raw.get("PhysicalResourceId") or "")
+            yield resource
+            if resource.resource_type == STACK_TYPE and resource.physical_id.startswith("arn:"):
+                yield from _resources(aws, resource.physical_id)
+
+
+def _template(aws: Aws, stack_id: str) -> dict[str, Any]:
+    body = aws.call("cloudformation", "get_template", StackName=stack_id).get("TemplateBody")
+    if isinstance(body, dict):
+        return body
+    try:
+        data = json.loads(body) if body.lstrip().startswith("{") else yaml.safe_load(body)
+    except (ValueError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _kept(aws: Aws, resources: list[Resource]) -> list[Resource]:
+    """The resources a stack delete leaves in place (their DeletionPolicy)."""
+    policies: dict[tuple[str, str], str] = {}
+    for stack_id in {r.stack_id for r in resources}:
+        for logical_id, body in (_template(aws, stack_id).get("Resources") or {}).items():
+            policies[(stack_id, logical_id)] = str(body.get("DeletionPolicy", "Delete"))
+    return [r for r in resources if policies.get((r.stack_id, r.logical_id)) in _KEPT]
+
+
+def empty_bucket(aws: Aws, bucket: str) -> int:
+    """Delete every object version and delete marker; the number removed."""
+    removed = 0
+    for page in aws.pages("s3", "list_object_versions", Bucket=bucket):
+        doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                  for key in ("Versions", "DeleteMarkers") for v in page.get(key) or []]
+        for start in range(0, len(doomed), 1000):  # DeleteObjects takes at most 1000 keys
+            aws.call("s3", "delete_objects", Bucket=bucket,
+                     Delete={"Objects": doomed[start:start + 1000], "Quiet": True})
+        removed += len(doomed)
+    return removed
+
+
+def _confirm(stack_name: str, yes: bool, ask: Callable[[str], str]) -> None:
+    if yes:
+        return
+    typed = ask(f"Type the stack name '{stack_name}' to delete it and everything it created")
+    if typed.strip() != stack_name:
+        raise DeployError(f"'{typed.strip()}' does not match '{stack_name}'; nothing was deleted")
+
+
+def run_destroy(aws: Aws, stack_name: str, yes: bool, ask: Callable[[str], str],
+                out: Console, err: Console) -> int:
+    """Delete the stack after confirmation; report what stays behind."""
+    state = changes.stack_state(aws, stack_name)
+    if state is None:
+        raise DeployError(f"no stack named '{stack_name}' in {aws.region}")
+    if state.status.endswith("_IN_PROGRESS") and state.status != "REVIEW_IN_PROGRESS":
+        raise DeployError(f"stack '{stack_name}' is busy ({state.status}); wait for it to "
+                          "finish and rerun")
+    resources = list(_resources(aws, state.stack_id))
+    kept = _kept(aws, resources)
+    _confirm(stack_name, yes, ask)
+    for bucket in [r for r in resources if r.resource_type == "AWS::S3::Bucket"
+                   and r not in kept and r.physical_id]:
+        count = empty_bucket(aws, bucket.physical_id)
+        err.print(f"emptied bucket {bucket.physical_id} ({count} object versions)")
+    since = last_event_time(aws, state.stack_id)
+    aws.call("cloudformation", "delete_stack", StackName=state.stack_id)
+    with report.live_events(err) as render:
+        outcome = watch(aws, stack_name, state.stack_id, since, {}, render)
+    if not outcome.succeeded:
+        cause = (report.render_failure(outcome.first_failure) if outcome.first_failure
+                 else "no failed resource reported")
+        raise DeployError(f"delete failed ({outcome.status}): {cause}")
+    out.print(f"deleted stack {stack_name}")
+    _report_kept(out, kept, aws.region)
+    return 0
+
+
+def _report_kept(out: Console, kept: list[Resource], region: str) -> None:
+    if not kept:
+        return
+    out.print("Retained (not deleted, by design):")
+    for r in sorted(kept, key=lambda r: (r.resource_type, r.physical_id)):
+        command = _REMOVE.get(r.resource_type, "delete it in the console if unneeded")
+        how = command.format(id=r.physical_id, region=region)
+        out.print(f"  {r.resource_type} {escape(r.physical_id)}  remove: {escape(how)}",
+                  soft_wrap=True)

@@ -1,0 +1,154 @@
+"""`tsc deploy` and `tsc diff` as steps: preflight, bucket, upload, change set, execute.
+
+Both share everything up to the readable change summary; deploy then confirms,
+executes and follows the events, diff deletes the change set (and the empty stack a
+CREATE change set leaves behind). Exit status: 0 done or nothing to do, 1 failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from compiler.deploy import changes, report, upload
+from compiler.deploy.aws import Aws
+from compiler.deploy.bundle import Bundle
+from compiler.deploy.errors import DeployError
+from compiler.deploy.preflight import CONNECTIONS_CONSOLE, Preflight, preflight
+from compiler.deploy.watch import last_event_time, watch
+
+CONNECTION_OUTPUT = "ConnectionArn"
+
+
+@dataclass(frozen=True)
+class Options:
+    stack_name: str | None
+    bucket: str | None
+    prefix: str
+    create_bucket: bool
+    yes: bool
+    as_json: bool
+
+
+@dataclass(frozen=True)
+class Io:
+    """Where results (out) and progress (err) go, and how to ask the user."""
+
+    out: Console
+    err: Console
+    confirm: Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    stack_name: str
+    state: changes.StackState | None
+    proposed: changes.Proposed | None
+    labels: dict[str, str]
+
+
+def _labels(bundle: Bundle) -> dict[str, str]:
+    return {lid: file.rsplit(".", 1)[0] for (_, lid), file in bundle.child_files().items()}
+
+
+def _warn(io: Io, checks: Preflight) -> None:
+    for warning in checks.warnings:
+        io.err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+
+
+def _prepare(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> _Prepared:
+    stack_name = opts.stack_name or bundle.name
+    state = changes.stack_state(aws, stack_name)
+    changes.change_set_type(state, stack_name, aws.region)  # refuse early, before uploading
+    created_connection = state.outputs.get(CONNECTION_OUTPUT) if state else None
+    checks = preflight(aws, bundle, created_connection)
+    _warn(io, checks)
+    account = checks.identity.account
+    bucket = opts.bucket or upload.default_bucket(account, aws.region)
+    if upload.ensure_bucket(aws, bucket, account, opts.create_bucket):
+        io.err.print(f"created template bucket {bucket} (encrypted, versioned, private)")
+    prefix = upload.set_prefix(opts.prefix, stack_name, bundle)
+    previous = state.parameters.get("TemplatePrefix") if state else None
+    done = upload.upload_bundle(aws, bundle, bucket, prefix, account, previous)
+    io.err.print(f"templates: s3://{bucket}/{prefix} ({len(done.uploaded)} uploaded, "
+                 f"{len(done.copied)} copied, {len(done.unchanged)} unchanged)")
+    url = upload.template_url(aws, bucket, prefix + bundle.root_file)
+    given = {"TemplateBucket": bucket, "TemplatePrefix": prefix}
+    proposed = changes.create_change_set(aws, stack_name, url, given, bundle.root_parameters())
+    return _Prepared(stack_name, state, proposed, _labels(bundle))
+
+
+def _show(aws: Aws, prepared: _Prepared, opts: Options, io: Io) -> changes.ChangeSummary:
+    assert prepared.proposed is not None
+    summary = changes.summarize(aws, prepared.proposed, "root", prepared.labels)
+    if opts.as_json:
+        io.out.out(report.summary_json(summary), end="")
+    else:
+        report.render_summary(io.out, summary, prepared.stack_name)
+    return summary
+
+
+def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
+    """Show what a deploy would change, then throw the change set away."""
+    prepared = _prepare(aws, bundle, opts, io)
+    if prepared.proposed is None:
+        if opts.as_json:
+            io.out.out(report.summary_json(None), end="")
+        else:
+            io.out.print(f"no changes: stack {prepared.stack_name} is up to date")
+        return 0
+    summary = _show(aws, prepared, opts, io)
+    changes.delete_change_set(aws, summary.change_set_id)
+    if prepared.proposed.kind == "CREATE" and prepared.state is None:
+        # a CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS; diff leaves nothing
+        aws.call("cloudformation", "delete_stack", StackName=summary.stack_id)
+    return 0
+
+
+def _reminders(aws: Aws, state: changes.StackState, io: Io) -> None:
+    arn = state.outputs.get(CONNECTION_OUTPUT)
+    if not arn:
+        return
+    from compiler.deploy.preflight import connection_status
+
+    if connection_status(aws, arn) != "AVAILABLE":
+        console = CONNECTIONS_CONSOLE.format(region=aws.region)
+        io.out.print(f"next: activate the source connection once in the console: {console} "
+                     f"(connection {arn}); the pipeline starts after that", soft_wrap=True)
+
+
+def _finish(aws: Aws, stack_name: str, io: Io) -> int:
+    state = changes.stack_state(aws, stack_name)
+    if state is None:
+        raise DeployError(f"stack '{stack_name}' disappeared while deploying")
+    io.out.print(f"stack {stack_name}: {state.status}")
+    report.render_outputs(io.out, state.outputs, state.notes)
+    _reminders(aws, state, io)
+    return 0
+
+
+def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
+    """Deploy the bundle: change set, confirmation, execution, events, outputs."""
+    prepared = _prepare(aws, bundle, opts, io)
+    if prepared.proposed is None:
+        io.out.print(f"no changes: stack {prepared.stack_name} is up to date")
+        return _finish(aws, prepared.stack_name, io)
+    summary = _show(aws, prepared, opts, io)
+    if not opts.yes and not io.confirm("Deploy these changes?"):
+        changes.delete_change_set(aws, summary.change_set_id)
+        io.err.print("deploy cancelled; nothing was changed")
+        return 1
+    since = last_event_time(aws, summary.stack_id)
+    aws.call("cloudformation", "execute_change_set", ChangeSetName=summary.change_set_id)
+    with report.live_events(io.err) as render:
+        outcome = watch(aws, prepared.stack_name, summary.stack_id, since, prepared.labels,
+                        render)
+    if not outcome.succeeded:
+        cause = (report.render_failure(outcome.first_failure) if outcome.first_failure
+                 else "no failed resource reported")
+        hint = (f"; delete it with `tsc destroy {prepared.stack_name}` before deploying again"
+                if outcome.status == "ROLLBACK_COMPLETE" else "")
+        raise DeployError(f"deploy failed ({outcome.status}): {cause}{hint}")
+    return _finish(aws, prepared.stack_name, io)

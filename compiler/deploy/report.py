@@ -1,0 +1,130 @@
+"""Printing for deploy, diff and destroy: change summaries, live events, outputs.
+
+Everything here takes data (from changes.py, watch.py) and a rich Console; nothing
+here calls AWS. Data a person acts on (the summary, the outputs) goes to stdout; the
+live progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.markup import escape
+from rich.table import Table
+
+from compiler.deploy.changes import ChangeSummary, ResourceChange, StackChanges
+from compiler.deploy.watch import Event, Render
+
+_MARK = {"Add": "+", "Modify": "~", "Remove": "-", "Import": ">", "Dynamic": "?"}
+_STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red", "Import": "cyan"}
+_STATUS_STYLE = {"COMPLETE": "green", "FAILED": "bold red", "IN_PROGRESS": "yellow"}
+
+
+def _counts(section: StackChanges) -> str:
+    parts = []
+    for action, word in (("Add", "to add"), ("Modify", "to modify"), ("Remove", "to remove")):
+        n = sum(c.action == action for c in section.changes)
+        if n:
+            parts.append(f"{n} {word}")
+    return ", ".join(parts)
+
+
+def _line(change: ResourceChange) -> str:
+    mark = _MARK.get(change.action, "?")
+    style = _STYLE.get(change.action, "white")
+    props = f" ({', '.join(change.properties)})" if change.properties else ""
+    text = f"[{style}]{mark} {escape(change.logical_id)}[/] {change.resource_type}{props}"
+    if change.replacement == "True":
+        text += "  [bold red]!! REPLACEMENT: deleted and created anew[/]"
+    elif change.replacement == "Conditional":
+        text += "  [bold red]!! may be REPLACED[/]"
+    return "    " + text
+
+
+def render_summary(console: Console, summary: ChangeSummary, stack_name: str) -> None:
+    """Per nested stack: what is added, modified or removed; replacements loudly."""
+    verb = "create" if summary.kind == "CREATE" else "update"
+    console.print(f"Changes to {verb} stack [bold]{escape(stack_name)}[/]:")
+    for section in summary.stacks:
+        console.print(f"  [bold]{escape(section.label)}[/]: {_counts(section)}")
+        for change in section.changes:
+            if summary.kind == "UPDATE" or change.action != "Add":
+                console.print(_line(change))
+    total = (f"{summary.count('Add')} to add, {summary.count('Modify')} to modify, "
+             f"{summary.count('Remove')} to remove")
+    replaced = summary.replacements()
+    if replaced:
+        total += f", [bold red]{replaced} REPLACED[/]"
+    console.print(total)
+
+
+def summary_json(summary: ChangeSummary | None) -> str:
+    """The change summary as JSON (`{"changes": false}` when there are none)."""
+    if summary is None:
+        return json.dumps({"changes": False}) + "\n"
+    doc: dict[str, Any] = {
+        "changes": True,
+        "kind": summary.kind,
+        "stacks": [
+            {"stack": s.label, "resources": [
+                {"action": c.action, "logical_id": c.logical_id, "type": c.resource_type,
+                 "replacement": c.replacement, "properties": list(c.properties)}
+                for c in s.changes]}
+            for s in summary.stacks
+        ],
+    }
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def _status(status: str) -> str:
+    style = next((v for k, v in _STATUS_STYLE.items() if status.endswith(k)), "white")
+    return f"[{style}]{status}[/]"
+
+
+def _event_line(event: Event) -> str:
+    reason = f"  {escape(event.reason)}" if event.reason else ""
+    return (f"{event.timestamp:%H:%M:%S} {escape(event.stack_label)} "
+            f"{escape(event.logical_id)} {_status(event.status)}{reason}")
+
+
+def _table(progress: dict[str, tuple[str, int]]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    for label, (status, done) in progress.items():
+        table.add_row(label, _status(status), f"{done} done")
+    return table
+
+
+@contextmanager
+def live_events(console: Console) -> Iterator[Render]:
+    """A render callback for `watch` that prints events under a live per-stack table."""
+    with Live(_table({}), console=console, transient=True, refresh_per_second=8) as live:
+
+        def render(event: Event | None, progress: dict[str, tuple[str, int]]) -> None:
+            if event is not None:
+                live.console.print(_event_line(event))
+            live.update(_table(progress))
+
+        yield render
+
+
+def render_outputs(console: Console, outputs: dict[str, str], notes: dict[str, str]) -> None:
+    """The root stack's outputs, one per line: key, value, what it is for."""
+    if not outputs:
+        return
+    console.print("Outputs:")
+    width = max(len(k) for k in outputs)
+    for key in sorted(outputs):
+        note = f"  [dim]# {escape(notes[key])}[/]" if notes.get(key) else ""
+        console.print(f"  {key:<{width}}  {escape(outputs[key])}{note}", soft_wrap=True)
+
+
+def render_failure(event: Event) -> str:
+    """One line naming the first failed resource, where, and why."""
+    where = f"in stack '{event.stack_label}'"
+    return (f"{event.logical_id} ({event.resource_type}) {where} failed ({event.status}): "
+            f"{event.reason or 'no reason given'}")
