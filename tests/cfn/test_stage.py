@@ -1,0 +1,114 @@
+"""stage-<stage>.yaml: the parent of a stage's four stacks, wired without cycles."""
+
+from __future__ import annotations
+
+import json
+from graphlib import TopologicalSorter
+from typing import Any
+
+import pytest
+from ir_factory import example_ir, lint_problems, outputs, parameters, resources, variant
+
+from compiler.cfn.outputs import STAGE_PARAMETERS, StageOut
+from compiler.cfn.render import render_template
+from compiler.cfn.stage import build_stage, child_id, stage_templates
+from compiler.ir.model import StackIR
+
+KINDS = ("cluster", "endpoint", "service", "monitoring")
+VARIANTS = [("api-gateway", "ec2"), ("alb", "fargate"), ("api-gateway", "fargate"), ("alb", "ec2")]
+
+
+def _templates(endpoint: str, compute: str) -> tuple[StackIR, dict[str, Any]]:
+    ir = variant(endpoint=endpoint, compute=compute)
+    return ir, stage_templates(ir, ir.stages[0], "yaml")
+
+
+def _stacks(template: Any) -> dict[str, dict[str, Any]]:
+    return {
+        k: v["Properties"]
+        for k, v in resources(template).items()
+        if v["Type"] == "AWS::CloudFormation::Stack"
+    }
+
+
+def _getatts(value: Any) -> list[tuple[str, str]]:
+    """Every (child logical ID, output name) a value reads through Fn::GetAtt."""
+    text = json.dumps(value)
+    found = []
+    for chunk in text.split('{"Fn::GetAtt": ["')[1:]:
+        child, attribute = chunk.split('"]')[0].split('", "')
+        found.append((child, attribute.removeprefix("Outputs.")))
+    return found
+
+
+@pytest.mark.parametrize(("endpoint", "compute"), VARIANTS[:2])
+def test_stage_template_lints_clean(endpoint: str, compute: str) -> None:
+    _, templates = _templates(endpoint, compute)
+    assert lint_problems(templates["stage-dev"]) == ()
+
+
+def test_parameters_are_exactly_the_stage_interface() -> None:
+    _, templates = _templates("api-gateway", "ec2")
+    assert sorted(parameters(templates["stage-dev"])) == sorted(STAGE_PARAMETERS)
+    assert sorted(outputs(templates["stage-dev"])) == sorted(o.value for o in StageOut)
+
+
+@pytest.mark.parametrize(("endpoint", "compute"), VARIANTS)
+def test_every_child_gets_exactly_its_parameters_from_real_outputs(
+    endpoint: str, compute: str
+) -> None:
+    _, templates = _templates(endpoint, compute)
+    stacks = _stacks(templates["stage-dev"])
+    ids = {child_id(kind): kind for kind in KINDS}
+    assert set(stacks) == set(ids)
+    for logical, props in stacks.items():
+        child = templates[f"{ids[logical]}-dev"]
+        required = {k for k, v in parameters(child).items() if "Default" not in v}
+        given = set(props.get("Parameters", {}))
+        assert required <= given <= set(parameters(child)), logical
+    everything = [*stacks.values(), outputs(templates["stage-dev"])]
+    for producer, name in _getatts(everything):
+        assert name in outputs(templates[f"{ids[producer]}-dev"]), (producer, name)
+
+
+def test_children_depend_in_order_without_cycles() -> None:
+    _, templates = _templates("alb", "ec2")
+    stacks = _stacks(templates["stage-dev"])
+    graph = {child: {p for p, _ in _getatts(props)} for child, props in stacks.items()}
+    assert graph["ServiceStack"] == {"ClusterStack", "EndpointStack"}
+    assert "ServiceStack" in graph["MonitoringStack"]
+    assert graph["ClusterStack"] == set() and graph["EndpointStack"] == set()
+    order = list(TopologicalSorter(graph).static_order())
+    assert order.index("ServiceStack") < order.index("MonitoringStack")
+
+
+@pytest.mark.parametrize("ext", ["yaml", "json"])
+def test_template_urls_name_the_stage_files(ext: str) -> None:
+    ir = example_ir("crud-api")
+    for stage in ir.stages:
+        stacks = _stacks(build_stage(ir, stage, ext))
+        for kind in KINDS:
+            url = stacks[child_id(kind)]["TemplateURL"]["Fn::Sub"]
+            assert url == (
+                "https://${TemplateBucket}.s3.${AWS::URLSuffix}/${TemplatePrefix}"
+                f"{kind}-{stage.name}.{ext}"
+            )
+
+
+def test_stage_templates_lists_every_file_of_each_stage() -> None:
+    ir = example_ir("crud-api")
+    stems = [sorted(stage_templates(ir, s, "yaml")) for s in ir.stages]
+    assert stems == [sorted(f"{k}-{s.name}" for k in ("stage", *KINDS)) for s in ir.stages]
+
+
+def test_same_ir_same_bytes() -> None:
+    first = {k: render_template(t) for k, t in _templates("api-gateway", "ec2")[1].items()}
+    second = {k: render_template(t) for k, t in _templates("api-gateway", "ec2")[1].items()}
+    assert first == second
+
+
+def test_a_missing_wire_is_refused_by_name() -> None:
+    _, templates = _templates("api-gateway", "ec2")
+    rule = json.loads(templates["stage-dev"].to_json())["Rules"]["WiringGiven"]
+    description = rule["Assertions"][0]["AssertDescription"]
+    assert "VpcId" in description and "TemplatePrefix" not in description
