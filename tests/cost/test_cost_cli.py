@@ -4,6 +4,7 @@ shape, flags change the traffic, and every bad input is one error line with exit
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -183,3 +184,35 @@ def test_plot_without_matplotlib_says_how_to_install_it(
 def test_help_shows_an_example() -> None:
     result = run("--help")
     assert result.exit_code == 0 and "tsc cost examples/crud-api.yaml" in result.stdout
+
+
+def readme_cost_section() -> str:
+    text = (ROOT / "README.md").read_text()
+    start = text.index("\n## Cost\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def test_the_readme_cost_commands_run() -> None:
+    commands = [
+        line.strip()
+        for line in readme_cost_section().splitlines()
+        if line.strip().startswith("tsc cost ")
+    ]
+    assert commands
+    for command in commands:
+        args = shlex.split(command)[2:]
+        result = CliRunner().invoke(main, ["cost", *args], catch_exceptions=False)
+        assert result.exit_code == 0, (command, result.stderr)
+
+
+def test_the_readme_figures_are_the_estimates() -> None:
+    section = " ".join(readme_cost_section().split())
+    minimal = run_json(str(ROOT / "examples" / "minimal.yaml"))
+    assert f"today it costs ${minimal['total_monthly_usd']:.2f}" in section
+    (stage,) = minimal["stages"]
+    reason = (
+        f"auto: api-gateway at ${stage['standard_monthly_usd']:.2f}/month vs alb at "
+        f"${stage['hyperscale_monthly_usd']:.2f}/month for 100,000 requests/month"
+    )
+    assert reason in section
