@@ -98,6 +98,7 @@ def write_out(
             return [_problem(out_dir, "exists and is not a folder")]
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staged = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        staged.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary folder
         _fill(staged, data)
         _swap(staged, out_dir)
         staged = None
