@@ -69,6 +69,14 @@ def instances_for(stage: StageIR, tasks: int) -> int:
     return max(stage.compute.instances_min, needed)
 
 
+def placeable_tasks(stage: StageIR, tasks: int) -> int:
+    """How many of `tasks` the cluster can run: EC2 stops at `instances.max` instances."""
+    per_instance = stage.compute.tasks_per_instance
+    if stage.compute.type != "ec2" or per_instance is None:
+        return tasks
+    return min(tasks, stage.compute.instances_max * per_instance)
+
+
 def stage_public_ipv4(stage: StageIR, network: NetworkIR, tasks: int) -> int:
     """Public IPv4 addresses of a stage: the ALB's one per zone, and public tasks."""
     alb = network.availability_zones if stage.endpoint.type == "alb" else 0

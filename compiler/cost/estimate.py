@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from compiler.cost.counts import alarms_created, instances_for, steady_tasks
+from compiler.cost.counts import alarms_created, instances_for, placeable_tasks, steady_tasks
 from compiler.cost.lines import LineItem
 from compiler.cost.prices import PriceTable
 from compiler.cost.shared_items import shared_items
@@ -84,8 +84,10 @@ def estimate_cost(ir: StackIR, prices: PriceTable, traffic: TrafficIR | None = N
 def scaled_out(
     ir: StackIR, stage: StageIR, prices: PriceTable, traffic: TrafficIR
 ) -> StageEstimate:
-    """The stage at its autoscaling ceiling: `scaling.max` tasks all month."""
-    return estimate_stage(ir, stage, prices, traffic, tasks=stage.scaling.max)
+    """The stage at its autoscaling ceiling: `scaling.max` tasks all month, as many as
+    `instances.max` instances place."""
+    tasks = placeable_tasks(stage, stage.scaling.max)
+    return estimate_stage(ir, stage, prices, traffic, tasks=tasks)
 
 
 def with_endpoint(stage: StageIR, endpoint: EndpointType) -> StageIR:

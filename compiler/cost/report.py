@@ -36,6 +36,7 @@ from typing import Any
 
 from compiler.cost.analysis import CostReport
 from compiler.cost.crossover import Crossover
+from compiler.cost.estimate import StageEstimate
 from compiler.cost.lines import LineItem
 from compiler.cost.traffic import ACTIVE_PER_MINUTE, NEW_PER_SECOND
 
@@ -50,16 +51,10 @@ def render_text(report: CostReport) -> str:
     """The report as aligned text tables."""
     lines = [*_heading(report), ""]
     for stage, ceiling in zip(report.estimate.stages, report.ceilings, strict=True):
-        title = f"Stage {stage.name} ({stage.endpoint}, {stage.compute}, {stage.tasks} task(s)" + (
-            f" on {stage.instances} instance(s))" if stage.instances else ")"
-        )
-        lines += [title, HEADER, *(_row(item) for item in stage.items)]
+        lines.append(f"Stage {stage.name} ({stage.endpoint}, {stage.compute}, {_size(stage)})")
+        lines += [HEADER, *(_row(item) for item in stage.items)]
         lines.append(_total_row(f"Stage {stage.name}", stage.monthly_usd))
-        lines.append(
-            f"  scaled out to {ceiling.tasks} task(s)"
-            + (f" on {ceiling.instances} instance(s)" if ceiling.instances else "")
-            + f": ${ceiling.monthly_usd:,.2f}/month"
-        )
+        lines.append(f"  scaled out to {_size(ceiling)}: {_money(ceiling.monthly_usd, 2)}/month")
         lines.append("")
     lines += ["Shared", HEADER, *(_row(item) for item in report.estimate.shared)]
     lines += [_total_row("Shared", report.estimate.shared_usd), ""]
@@ -67,6 +62,14 @@ def render_text(report: CostReport) -> str:
     lines += ["", *_scales(report), "", *_options(report)]
     lines += ["", f"Recommendation: {report.recommendation}", "", *_assumptions(report)]
     return "\n".join(lines) + "\n"
+
+
+def _size(stage: StageEstimate) -> str:
+    """`2 tasks on 1 instance`, or `2 tasks` under Fargate."""
+    tasks = f"{stage.tasks} task" + ("" if stage.tasks == 1 else "s")
+    if not stage.instances:
+        return tasks
+    return f"{tasks} on {stage.instances} instance" + ("" if stage.instances == 1 else "s")
 
 
 def _heading(report: CostReport) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from cost_specs import lowered
 
 from compiler.cost.counts import alarms_created
-from compiler.cost.estimate import Estimate, estimate_cost
+from compiler.cost.estimate import Estimate, estimate_cost, scaled_out
 from compiler.cost.prices import builtin_prices
 
 PRICES = builtin_prices()
@@ -146,3 +146,13 @@ def test_requests_drive_the_http_api_and_the_logs_not_the_alb_hours() -> None:
 def test_same_ir_gives_the_same_estimate() -> None:
     ir = lowered(stages=[{"name": "dev"}, {"name": "prod", "scale": "hyperscale"}])
     assert estimate_cost(ir, PRICES) == estimate_cost(ir, PRICES)
+
+
+def test_scaled_out_stops_where_the_cluster_stops() -> None:
+    ir = lowered(scaling={"max": 8}, compute={"instances": {"min": 1, "max": 3}})
+    (stage,) = ir.stages
+    ceiling = scaled_out(ir, stage, PRICES, ir.traffic)
+    # a t3.micro places one task: three instances, three tasks, not eight
+    assert (ceiling.tasks, ceiling.instances) == (3, 3)
+    fargate = lowered(compute={"type": "fargate"}, scaling={"max": 8})
+    assert scaled_out(fargate, fargate.stages[0], PRICES, fargate.traffic).tasks == 8
