@@ -135,7 +135,13 @@ def _launch_template(template: Template, ir: StackIR, stage: StageIR) -> None:
         UserData=Base64(Sub(_USER_DATA)),
         **tag_specifications(ir, "instance", "volume"),
     )
-    template.add_resource(ec2.LaunchTemplate("LaunchTemplate", LaunchTemplateData=data))
+    template.add_resource(
+        ec2.LaunchTemplate(
+            "LaunchTemplate",
+            LaunchTemplateData=data,
+            **tag_specifications(ir, "launch-template"),
+        )
+    )
 
 
 def _capacity(template: Template, ir: StackIR, stage: StageIR) -> None:

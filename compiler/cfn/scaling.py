@@ -17,7 +17,8 @@ from troposphere import applicationautoscaling as aas
 
 from compiler.cfn.desired_count import RESOURCE as DESIRED_COUNT
 from compiler.cfn.outputs import ClusterOut
-from compiler.ir.model import StageIR
+from compiler.cfn.tagging import tag_list
+from compiler.ir.model import StackIR, StageIR
 
 COOLDOWN_SECONDS = 60
 _DIMENSION = "ecs:service:DesiredCount"
@@ -63,7 +64,7 @@ def _target(template: Template, stage: StageIR) -> None:
     )
 
 
-def _step(template: Template, stage: StageIR, rule: StepRule) -> None:
+def _step(template: Template, ir: StackIR, stage: StageIR, rule: StepRule) -> None:
     bound: dict[str, Any] = (
         {"MetricIntervalLowerBound": 0} if rule.adjustment > 0 else {"MetricIntervalUpperBound": 0}
     )
@@ -101,6 +102,7 @@ def _step(template: Template, stage: StageIR, rule: StepRule) -> None:
             # No data means no tasks: nothing to scale in, and no load to scale out for.
             TreatMissingData="notBreaching",
             AlarmActions=[Ref(policy)],
+            **tag_list(ir),
         )
     )
 
@@ -124,11 +126,11 @@ def _target_tracking(template: Template, stage: StageIR) -> None:
     )
 
 
-def add_scaling(template: Template, stage: StageIR) -> None:
+def add_scaling(template: Template, ir: StackIR, stage: StageIR) -> None:
     """Add the scalable target and the stage's scaling policy (step or target tracking)."""
     _target(template, stage)
     if stage.scaling.policy == "step":
         for rule in STEP_RULES:
-            _step(template, stage, rule)
+            _step(template, ir, stage, rule)
     else:
         _target_tracking(template, stage)

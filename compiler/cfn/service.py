@@ -201,7 +201,7 @@ def build_service(ir: StackIR, stage: StageIR) -> Template:
     _task(template, ir, stage)
     add_desired_count(template, ir, stage)
     _service(template, ir, stage)
-    add_scaling(template, stage)
+    add_scaling(template, ir, stage)
     outputs = {
         ServiceOut.SERVICE_NAME: GetAtt("Service", "Name"),
         ServiceOut.SERVICE_ARN: Ref("Service"),

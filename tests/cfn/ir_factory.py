@@ -109,3 +109,22 @@ def parameters(template: Template) -> dict[str, dict[str, Any]]:
     """The template's Parameters section as plain data."""
     data: dict[str, dict[str, Any]] = json.loads(template.to_json()).get("Parameters", {})
     return data
+
+
+def untagged(template: Template, tags: dict[str, str]) -> list[str]:
+    """Logical IDs of resources whose type takes `Tags` (per cfn-lint's schemas) but lack
+    one of `tags`, in whichever shape the type takes them (Key/Value list or map)."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    missing = []
+    for logical, resource in resources(template).items():
+        if resource["Type"].startswith("Custom::"):
+            continue
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource["Type"])
+        if "Tags" not in schema.schema.get("properties", {}):
+            continue
+        given = resource.get("Properties", {}).get("Tags", [])
+        pairs = given if isinstance(given, dict) else {t["Key"]: t["Value"] for t in given}
+        if any(pairs.get(k) != v for k, v in tags.items()):
+            missing.append(logical)
+    return missing

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from ir_factory import lint_problems, of_type, only, outputs, parameters, resources, variant
+from ir_factory import (
+    lint_problems,
+    of_type,
+    only,
+    outputs,
+    parameters,
+    resources,
+    untagged,
+    variant,
+)
 
 from compiler.cfn.network import build_network
 from compiler.cfn.outputs import NetworkOut
@@ -105,3 +114,9 @@ def test_outputs_are_the_wiring_names_and_tasks_default_to_private() -> None:
     assert values[NetworkOut.TASK_SUBNET_IDS] == {
         "Fn::Join": [",", [{"Ref": "PrivateSubnet1"}, {"Ref": "PrivateSubnet2"}]]
     }
+
+
+@pytest.mark.parametrize("egress", ["nat-gateway", "nat-instance"])
+def test_every_taggable_resource_carries_the_stack_tags(egress: str) -> None:
+    ir = variant(egress=egress, tags={"team": "platform", "cost-center": "42"})
+    assert untagged(build_network(ir), dict(ir.tags)) == []

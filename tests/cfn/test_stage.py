@@ -7,7 +7,15 @@ from graphlib import TopologicalSorter
 from typing import Any
 
 import pytest
-from ir_factory import example_ir, lint_problems, outputs, parameters, resources, variant
+from ir_factory import (
+    example_ir,
+    lint_problems,
+    outputs,
+    parameters,
+    resources,
+    untagged,
+    variant,
+)
 
 from compiler.cfn.outputs import STAGE_PARAMETERS, StageOut
 from compiler.cfn.render import render_template
@@ -112,3 +120,10 @@ def test_a_missing_wire_is_refused_by_name() -> None:
     rule = json.loads(templates["stage-dev"].to_json())["Rules"]["WiringGiven"]
     description = rule["Assertions"][0]["AssertDescription"]
     assert "VpcId" in description and "TemplatePrefix" not in description
+
+
+@pytest.mark.parametrize(("endpoint", "compute"), VARIANTS[:2])
+def test_every_taggable_resource_carries_the_stack_tags(endpoint: str, compute: str) -> None:
+    ir = variant(endpoint=endpoint, compute=compute, tags={"team": "platform", "cost-center": "42"})
+    for stem, template in stage_templates(ir, ir.stages[0], "yaml").items():
+        assert untagged(template, dict(ir.tags)) == [], stem
