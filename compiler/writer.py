@@ -25,8 +25,8 @@ _README = """\
 
 Deploy with `tsc deploy`, or by hand:
 
-1. Upload this folder to an S3 bucket in the stack's region:
-     aws s3 sync {folder} s3://BUCKET/PREFIX/
+1. Upload this folder (here out/{name}) to an S3 bucket in the stack's region:
+     aws s3 sync out/{name} s3://BUCKET/PREFIX/
 2. Create the stack from root.{ext}, naming where the templates are:
      aws cloudformation create-stack --stack-name {name} \\
        --template-url https://BUCKET.s3.amazonaws.com/PREFIX/root.{ext} \\
@@ -46,9 +46,9 @@ def manifest_text(files: Mapping[str, bytes]) -> str:
     return json.dumps({"files": digests}, indent=2, sort_keys=True) + "\n"
 
 
-def readme_text(name: str, folder: str, ext: str) -> str:
-    """README.txt: uploading the folder and creating the stack by hand."""
-    return _README.format(name=name, folder=folder, ext=ext, manifest=MANIFEST)
+def readme_text(name: str, ext: str) -> str:
+    """README.txt: uploading the folder and creating the stack by hand (no local paths)."""
+    return _README.format(name=name, ext=ext, manifest=MANIFEST)
 
 
 def _as_bytes(files: Mapping[str, str | bytes]) -> dict[str, bytes]:
@@ -90,7 +90,7 @@ def write_out(
 ) -> list[Diagnostic]:
     """Write `files` plus manifest.json and README.txt as the folder `out_dir`, atomically."""
     data = _as_bytes(files)
-    data[README] = readme_text(out_dir.name, str(out_dir), ext).encode("utf-8")
+    data[README] = readme_text(out_dir.name, ext).encode("utf-8")
     data[MANIFEST] = manifest_text(data).encode("utf-8")
     staged: Path | None = None
     try:

@@ -1,0 +1,157 @@
+"""`tsc compile` end to end, and the writer's all-or-nothing folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from compiler.cli import main
+from compiler.writer import MANIFEST, README, write_out
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "crud-api.yaml"
+
+
+def tsc(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_compile_writes_every_template_buildspecs_manifest_and_readme(tmp_path: Path) -> None:
+    result = tsc("compile", str(EXAMPLE), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "crud-api"
+    names = set(_files(folder))
+    expected = {"root.yaml", "network.yaml", "registry.yaml", "pipeline.yaml", "build.yml",
+                "release.yml", MANIFEST, README}  # fmt: skip
+    for stage in ("dev", "prod"):
+        expected |= {
+            f"{k}-{stage}.yaml" for k in ("stage", "cluster", "endpoint", "service", "monitoring")
+        }
+    assert names == expected
+    assert f"wrote {folder}/" in result.stdout
+    assert "root.yaml" in result.stdout and "resources" in result.stdout
+    for text in (folder / "build.yml", folder / "root.yaml"):
+        yaml.safe_load(text.read_text())  # plain YAML: no CloudFormation short tags
+
+
+def test_manifest_lists_every_other_file_with_its_sha256(tmp_path: Path) -> None:
+    assert tsc("compile", str(EXAMPLE), "--out", str(tmp_path)).exit_code == 0
+    folder = tmp_path / "crud-api"
+    manifest = json.loads((folder / MANIFEST).read_text())["files"]
+    assert list(manifest) == sorted(manifest)
+    on_disk = {n: hashlib.sha256(b).hexdigest() for n, b in _files(folder).items() if n != MANIFEST}
+    assert manifest == on_disk
+
+
+def test_readme_tells_how_to_upload_and_create_the_stack(tmp_path: Path) -> None:
+    assert tsc("compile", str(EXAMPLE), "--out", str(tmp_path)).exit_code == 0
+    readme = (tmp_path / "crud-api" / README).read_text()
+    assert "aws s3 sync out/crud-api s3://BUCKET/PREFIX/" in readme
+    assert "root.yaml" in readme and "TemplateBucket" in readme and "TemplatePrefix" in readme
+
+
+def test_two_compiles_are_byte_identical(tmp_path: Path) -> None:
+    for out in ("a", "b"):
+        assert tsc("compile", str(EXAMPLE), "--out", str(tmp_path / out)).exit_code == 0
+    assert _files(tmp_path / "a" / "crud-api") == _files(tmp_path / "b" / "crud-api")
+
+
+def test_json_format_writes_json_templates_the_root_points_at(tmp_path: Path) -> None:
+    result = tsc("compile", str(EXAMPLE), "--out", str(tmp_path), "--format", "json", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["files"]["root.json"]["resources"] > 0
+    root = json.loads((tmp_path / "crud-api" / "root.json").read_text())
+    urls = [r["Properties"]["TemplateURL"]["Fn::Sub"] for r in root["Resources"].values()]
+    assert all(u.endswith(".json") for u in urls)
+    assert all((tmp_path / "crud-api" / u.rsplit("}", 1)[1]).exists() for u in urls)
+
+
+def test_a_recompile_replaces_the_folder_whole(tmp_path: Path) -> None:
+    stale = tmp_path / "crud-api" / "stage-old.yaml"
+    stale.parent.mkdir()
+    stale.write_text("left from a removed stage")
+    assert tsc("compile", str(EXAMPLE), "--out", str(tmp_path)).exit_code == 0
+    assert not stale.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["crud-api"]  # no temp folder left
+
+
+def test_a_bad_spec_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("version: 1\nname: Bad_Name\napp: {port: 0}\n")
+    result = tsc("compile", str(spec), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"{spec}:" in result.stderr and "error" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_spec_exits_1_with_one_clear_line(tmp_path: Path) -> None:
+    result = tsc("compile", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "no such file" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unwritable_out_exits_1_with_a_diagnostic(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = tsc("compile", str(EXAMPLE), "--out", str(blocker))
+    assert result.exit_code == 1
+    assert "cannot write the output folder" in result.stderr and "--out" in result.stderr
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_emit_ir_prints_the_ir_as_json_and_writes_nothing(tmp_path: Path) -> None:
+    result = tsc("compile", str(EXAMPLE), "--emit-ir", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    ir = json.loads(result.stdout)
+    assert ir["name"] == "crud-api" and [s["name"] for s in ir["stages"]] == ["dev", "prod"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_write_leaves_the_previous_folder_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "app"
+    assert write_out({"root.yaml": "old\n"}, out) == []
+    before = _files(out)
+    # 'a' is written as a file, then 'a/b' cannot be: the write fails half way
+    problems = write_out({"a": "file", "a/b": "needs a folder"}, out)
+    assert len(problems) == 1 and problems[0].code == "TS501"
+    assert _files(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["app"]
+
+
+def test_compile_imports_neither_boto3_nor_cfn_lint(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from compiler.cli import main\n"
+        f"r = CliRunner().invoke(main, ['compile', {str(EXAMPLE)!r}, '--out', {str(tmp_path)!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "heavy = ('boto3', 'botocore', 'cfnlint')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_every_bundled_example_compiles(example: Path, tmp_path: Path) -> None:
+    result = tsc("compile", str(example), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
