@@ -77,7 +77,10 @@ def _root_parameters(template: Template, network: Template) -> list[str]:
     names = [RootParam.TEMPLATE_BUCKET.value, RootParam.TEMPLATE_PREFIX.value]
     for name, param in sorted(network.parameters.items()):
         copy = {k: v for k, v in param.to_dict().items() if k != "Type"}
-        template.add_parameter(Parameter(name, Type=param.Type, **copy))
+        # an SSM-typed parameter passes its *name* on; the child resolves it (a resolved
+        # AMI ID handed to the child's SSM-typed parameter fails: "Unable to fetch parameters")
+        ssm = param.Type.startswith("AWS::SSM::Parameter::Value")
+        template.add_parameter(Parameter(name, Type="String" if ssm else param.Type, **copy))
         names.append(name)
     return names
 
