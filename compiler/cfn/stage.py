@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from troposphere import And, Equals, GetAtt, Not, Output, Parameter, Ref, Sub, Template
+from troposphere import Equals, GetAtt, Not, Output, Parameter, Ref, Sub, Template
 from troposphere.cloudformation import Stack
 
 from compiler.cfn.cluster import build_cluster, cluster_parameters
@@ -92,10 +92,10 @@ def _parameters(template: Template) -> None:
         {
             "Assertions": [
                 {
-                    "Assert": And(*(Not(Equals(Ref(n), "")) for n in required)),
-                    "AssertDescription": "The stage needs the network and registry outputs: "
-                    + ", ".join(required),
+                    "Assert": Not(Equals(Ref(name), "")),
+                    "AssertDescription": f"The stage needs the '{name}' parameter",
                 }
+                for name in required
             ]
         },
     )

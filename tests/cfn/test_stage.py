@@ -118,8 +118,9 @@ def test_same_ir_same_bytes() -> None:
 def test_a_missing_wire_is_refused_by_name() -> None:
     _, templates = _templates("api-gateway", "ec2")
     rule = json.loads(templates["stage-dev"].to_json())["Rules"]["WiringGiven"]
-    description = rule["Assertions"][0]["AssertDescription"]
-    assert "VpcId" in description and "TemplatePrefix" not in description
+    descriptions = " ".join(a["AssertDescription"] for a in rule["Assertions"])
+    assert "'VpcId'" in descriptions and "TemplatePrefix" not in descriptions
+    assert len(rule["Assertions"]) == len(STAGE_PARAMETERS) - 1
 
 
 @pytest.mark.parametrize(("endpoint", "compute"), VARIANTS[:2])
