@@ -41,8 +41,12 @@ def test_stage_override_merges_before_defaults() -> None:
             app={"environment": {"A": "1", "B": "top"}},
             stages=[
                 {"name": "dev"},
-                {"name": "prod", "approval": True, "scaling": {"min": 2},
-                 "environment": {"B": "prod"}},
+                {
+                    "name": "prod",
+                    "approval": True,
+                    "scaling": {"min": 2},
+                    "environment": {"B": "prod"},
+                },
             ],
         )
     )
@@ -72,7 +76,9 @@ def test_origin_points_at_the_line_the_user_wrote() -> None:
 )
 def test_subnets_split_the_vpc_without_overlap(cidr: str, azs: int, prefix: int) -> None:
     ir = lower_data(spec(network={"cidr": cidr, "availability_zones": azs}))
-    blocks = [ipaddress.ip_network(c) for s in ir.network.subnets for c in (s.public_cidr, s.private_cidr)]
+    blocks = [
+        ipaddress.ip_network(c) for s in ir.network.subnets for c in (s.public_cidr, s.private_cidr)
+    ]
     assert len(blocks) == 2 * azs
     assert all(b.prefixlen == prefix and b.subnet_of(ipaddress.ip_network(cidr)) for b in blocks)  # type: ignore[arg-type]
     assert len(set(blocks)) == len(blocks)
@@ -87,7 +93,9 @@ def test_subnets_split_the_vpc_without_overlap(cidr: str, azs: int, prefix: int)
         ({"egress": "public-ip"}, 0, None, True),
     ],
 )
-def test_egress_decides_nat(network: dict[str, Any], gateways: int, nat_instance: str | None, public: bool) -> None:
+def test_egress_decides_nat(
+    network: dict[str, Any], gateways: int, nat_instance: str | None, public: bool
+) -> None:
     ir = lower_data(spec(network=network, compute={"type": "fargate"}))
     assert ir.network.nat_gateways == gateways
     assert ir.network.nat_instance_type == nat_instance
@@ -112,9 +120,17 @@ def test_source_provider_fields() -> None:
     gh = lower_data(spec(source={"repository": "acme/app"})).source
     assert gh.provider == "github" and gh.creates_connection and gh.key is None
     s3 = lower_data(
-        spec(source={"provider": "s3", "bucket": "my-src",
-                     "webhook": {"provider": "gitlab", "repository": "acme/app",
-                                 "token_secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbC"}})
+        spec(
+            source={
+                "provider": "s3",
+                "bucket": "my-src",
+                "webhook": {
+                    "provider": "gitlab",
+                    "repository": "acme/app",
+                    "token_secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:t",
+                },
+            }
+        )
     ).source
     assert s3.bucket == "my-src" and not s3.creates_bucket and s3.key == "crud-api/source.zip"
     assert s3.webhook is not None and s3.webhook.branch == "main"
@@ -122,25 +138,39 @@ def test_source_provider_fields() -> None:
 
 def test_secrets_know_their_store() -> None:
     ir = lower_data(
-        spec(app={"secrets": {
-            "B": "arn:aws:ssm:us-east-1:123456789012:parameter/app/b",
-            "A": "arn:aws:secretsmanager:us-east-1:123456789012:secret:a-AbCdEf",
-        }})
+        spec(
+            app={
+                "secrets": {
+                    "B": "arn:aws:ssm:us-east-1:123456789012:parameter/app/b",
+                    "A": "arn:aws:secretsmanager:us-east-1:123456789012:secret:a-AbCdEf",
+                }
+            }
+        )
     )
-    assert [(s.name, s.store) for s in ir.stages[0].app.secrets] == [("A", "secretsmanager"), ("B", "ssm")]
+    assert [(s.name, s.store) for s in ir.stages[0].app.secrets] == [
+        ("A", "secretsmanager"),
+        ("B", "ssm"),
+    ]
 
 
 def test_traffic_peaks_are_derived_and_said_so() -> None:
-    given = lower_data(spec(traffic={"requests_per_month": 2_628_000, "peak_new_connections_per_second": 7}))
+    given = lower_data(
+        spec(traffic={"requests_per_month": 2_628_000, "peak_new_connections_per_second": 7})
+    )
     assert given.traffic.peak_new_connections_per_second == 7
     assert given.traffic.derived == ("peak_active_connections_per_minute",)
     derived = lower_data(spec(traffic={"requests_per_month": 2_628_000})).traffic
     assert derived.peak_new_connections_per_second == pytest.approx(1.0)
-    assert set(derived.derived) == {"peak_new_connections_per_second", "peak_active_connections_per_minute"}
+    assert set(derived.derived) == {
+        "peak_new_connections_per_second",
+        "peak_active_connections_per_minute",
+    }
 
 
 def test_long_names_are_cut_with_a_stable_hash() -> None:
-    ir = lower_data({"version": 1, "name": "a-very-long-stack-name-xyz", "stages": [{"name": "production"}]})
+    ir = lower_data(
+        {"version": 1, "name": "a-very-long-stack-name-xyz", "stages": [{"name": "production"}]}
+    )
     names = ir.stages[0].names
     assert len(names.load_balancer) <= 32 and len(names.target_group) <= 32
     assert names.load_balancer != names.target_group
