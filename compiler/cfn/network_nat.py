@@ -53,6 +53,31 @@ def add_nat_instance(template: Template, ir: StackIR, public_subnet: str, table:
             Description="Public SSM parameter holding the NAT instance's Amazon Linux 2023 AMI",
         )
     )
+    _interface(template, ir, public_subnet)
+    template.add_resource(
+        ec2.EIP("NatEip", Domain="vpc", DependsOn="InternetGatewayAttachment", **tag_list(ir))
+    )
+    template.add_resource(
+        ec2.EIPAssociation(
+            "NatEipAssociation",
+            AllocationId=GetAtt("NatEip", "AllocationId"),
+            NetworkInterfaceId=Ref("NatNetworkInterface"),
+        )
+    )
+    _instance(template, ir, instance_type)
+    template.add_resource(
+        ec2.Route(
+            f"{table}DefaultRoute",
+            DependsOn="NatInstance",
+            RouteTableId=Ref(table),
+            DestinationCidrBlock="0.0.0.0/0",
+            NetworkInterfaceId=Ref("NatNetworkInterface"),
+        )
+    )
+
+
+def _interface(template: Template, ir: StackIR, public_subnet: str) -> None:
+    """The NAT's security group and its network interface in the public subnet."""
     template.add_resource(
         ec2.SecurityGroup(
             "NatSecurityGroup",
@@ -73,26 +98,6 @@ def add_nat_instance(template: Template, ir: StackIR, public_subnet: str, table:
             # A NAT forwards packets addressed to others, which the check would drop.
             SourceDestCheck=False,
             **tag_list(ir, Name=f"{ir.name}-nat"),
-        )
-    )
-    template.add_resource(
-        ec2.EIP("NatEip", Domain="vpc", DependsOn="InternetGatewayAttachment", **tag_list(ir))
-    )
-    template.add_resource(
-        ec2.EIPAssociation(
-            "NatEipAssociation",
-            AllocationId=GetAtt("NatEip", "AllocationId"),
-            NetworkInterfaceId=Ref("NatNetworkInterface"),
-        )
-    )
-    _instance(template, ir, instance_type)
-    template.add_resource(
-        ec2.Route(
-            f"{table}DefaultRoute",
-            DependsOn="NatInstance",
-            RouteTableId=Ref(table),
-            DestinationCidrBlock="0.0.0.0/0",
-            NetworkInterfaceId=Ref("NatNetworkInterface"),
         )
     )
 
