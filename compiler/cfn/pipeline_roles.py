@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import AWSObject, GetAtt, Join, Ref, Sub, iam
+from troposphere import AWSObject, Join, Ref, Sub, iam
 
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR
@@ -34,11 +34,6 @@ def service_role(title: str, service: str, statements: list[Statement], ir: Stac
         PolicyDocument={"Version": "2012-10-17", "Statement": statements},
     )
     return iam.Role(title, AssumeRolePolicyDocument=trust, Policies=[policy], **tag_list(ir))
-
-
-def log_group_arn(group: AWSObject) -> GetAtt:
-    """The ARN of a log group as IAM wants it (CloudFormation's Arn ends in `:*`: its streams)."""
-    return GetAtt(group, "Arn")
 
 
 def _bucket_name(bucket: Any) -> Any:
