@@ -221,7 +221,7 @@ def test_endpoint_type_overrides_scale_for_key_checks() -> None:
 
 
 def test_scale_choice_matches_lowering() -> None:
-    from compiler.ir.lower import SCALE_ENDPOINT as LOWERED
+    from compiler.ir.lower_stage import SCALE_ENDPOINT as LOWERED
     from compiler.spec.checks.endpoint import SCALE_ENDPOINT
 
     assert SCALE_ENDPOINT == LOWERED
