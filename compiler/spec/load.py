@@ -137,11 +137,11 @@ def load_text(file: str, text: str) -> tuple[LoadedSpec | None, list[Diagnostic]
     except ComposeError as error:
         return None, [_error(file, *error.mark, error.code, error.message, error.hint)]
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_error(file, error)]
+        return None, [_syntax_error(file, text, error)]
     return _document(file, composed)
 
 
-def _syntax_error(file: str, error: yaml.MarkedYAMLError) -> Diagnostic:
+def _syntax_error(file: str, text: str, error: yaml.MarkedYAMLError) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or "invalid YAML"
@@ -150,7 +150,10 @@ def _syntax_error(file: str, error: yaml.MarkedYAMLError) -> Diagnostic:
         if (error.context and error.context_mark is not None)
         else ""
     )
-    return _error(file, line, col, "TS004", f"YAML syntax error: {problem}{context}")
+    # A tab where indentation belongs is the syntax error people meet most.
+    on_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
+    hint = "YAML indents with spaces, not tabs." if on_tab else ""
+    return _error(file, line, col, "TS004", f"YAML syntax error: {problem}{context}", hint)
 
 
 def _document(file: str, composed: Composed) -> tuple[LoadedSpec | None, list[Diagnostic]]:

@@ -64,6 +64,13 @@ def test_bad_yaml_is_one_located_error(
     assert _one_error(text) == (code, line, col, message)
 
 
+def test_tab_indentation_gets_a_hint() -> None:
+    _, [d] = load_text("f.yaml", "app:\n\tport: 80\n")
+    assert (d.code, d.line, d.col, d.hint) == (
+        "TS004", 2, 1, "YAML indents with spaces, not tabs.",
+    )  # fmt: skip
+
+
 def test_every_duplicate_key_is_reported_with_its_path() -> None:
     text = "a: 1\napp:\n  x: 1\n  x: 2\na: 3\n"
     loaded, diagnostics = load_text("f.yaml", text)
