@@ -24,6 +24,7 @@ RESOURCE = "DesiredCount"
 # Lambda takes at most 4096 characters of inline (ZipFile) code.
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html
 ZIPFILE_LIMIT = 4096
+SERVICE_TIMEOUT_SECONDS = 300
 
 
 class DesiredCountResource(CustomResource):  # type: ignore[misc]
@@ -116,6 +117,8 @@ def add_desired_count(template: Template, ir: StackIR, stage: StageIR) -> None:
         DesiredCountResource(
             RESOURCE,
             ServiceToken=GetAtt("DesiredCountFunction", "Arn"),
+            # Should an answer ever get lost, fail after 5 minutes instead of the default hour.
+            ServiceTimeout=SERVICE_TIMEOUT_SECONDS,
             Cluster=Ref(ClusterOut.CLUSTER_ARN.value),
             Repository=Ref(RegistryOut.REPOSITORY_NAME.value),
             Tag=stage.name,

@@ -206,6 +206,7 @@ def test_desired_count_comes_from_the_custom_resource() -> None:
     assert custom["Type"] == "Custom::DesiredCount"
     props = custom["Properties"]
     assert (props["Tag"], props["Desired"], props["Min"]) == ("dev", 2, 2)
+    assert props["ServiceTimeout"] <= 300  # a lost answer never holds a stack for an hour
     assert props["Cluster"] == {"Ref": "ClusterArn"}
     assert props["Repository"] == {"Ref": "RepositoryName"}
     code = only(template, "AWS::Lambda::Function")["Code"]["ZipFile"]
