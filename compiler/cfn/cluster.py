@@ -34,7 +34,12 @@ from compiler.ir.model import StackIR, StageIR
 
 CAPACITY_PROVIDER = "CapacityProvider"  # logical ID of the ec2 capacity provider
 _AMI = "/aws/service/ecs/optimized-ami/amazon-linux-2023/{arch}recommended/image_id"
-_USER_DATA = "#!/bin/bash\necho ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config\n"
+# ECS_RESERVED_MEMORY keeps the agent's share out of placement, as the capacity math assumes.
+_USER_DATA = (
+    "#!/bin/bash\n"
+    "echo ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config\n"
+    "echo ECS_RESERVED_MEMORY=%d >> /etc/ecs/ecs.config\n"
+)
 _EC2_ROLE_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/" + (
     "AmazonEC2ContainerServiceforEC2Role"
 )
@@ -132,7 +137,7 @@ def _launch_template(template: Template, ir: StackIR, stage: StageIR) -> None:
                 ),
             )
         ],
-        UserData=Base64(Sub(_USER_DATA)),
+        UserData=Base64(Sub(_USER_DATA % stage.compute.ecs_reserved_memory_mib)),
         **tag_specifications(ir, "instance", "volume"),
     )
     template.add_resource(

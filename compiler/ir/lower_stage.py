@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from compiler.data.tables import instance_table, instance_types
 from compiler.ir.capacity import instance_capacity, tasks_per_instance
 from compiler.ir.model import (
     AppIR,
@@ -96,12 +97,11 @@ def _compute(c: Mapping[str, Any], app: AppIR) -> ComputeIR:
         instances_max=int(c["instances"]["max"]),
         target_capacity_percent=int(c["target_capacity_percent"]),
         tasks_per_instance=_tasks_per_instance(instance_type, app),
+        ecs_reserved_memory_mib=int(instance_table()["ecs_memory_reserve"]["agent_mib"]),
     )
 
 
 def _tasks_per_instance(instance_type: str, app: AppIR) -> int | None:
-    from compiler.data.tables import instance_types
-
     info = instance_types().get(instance_type)
     if info is None:
         return None

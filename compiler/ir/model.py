@@ -150,6 +150,8 @@ class ComputeIR:
     instances_max: int
     target_capacity_percent: int
     tasks_per_instance: int | None  # ec2: min(memory fit, cpu fit, ENI limit - 1)
+    # ec2: ECS_RESERVED_MEMORY for the agent, so ECS packs tasks as the capacity math does
+    ecs_reserved_memory_mib: int = 0
 
 
 @dataclass(frozen=True)

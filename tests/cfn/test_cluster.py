@@ -46,7 +46,11 @@ def test_ec2_launch_template_is_hardened_and_joins_the_cluster() -> None:
     ebs = data["BlockDeviceMappings"][0]["Ebs"]
     assert ebs["Encrypted"] is True and ebs["VolumeType"] == "gp3"
     assert data["InstanceType"] == ir.stages[0].compute.instance_type
-    assert "ECS_CLUSTER=${Cluster}" in data["UserData"]["Fn::Base64"]["Fn::Sub"]
+    user_data = data["UserData"]["Fn::Base64"]["Fn::Sub"]
+    assert "ECS_CLUSTER=${Cluster}" in user_data
+    # the agent's reserve is kept out of placement, as the capacity check assumes
+    assert f"ECS_RESERVED_MEMORY={ir.stages[0].compute.ecs_reserved_memory_mib}" in user_data
+    assert ir.stages[0].compute.ecs_reserved_memory_mib == 128
     ami = parameters(template)["EcsAmiId"]
     assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
     assert ami["Default"] == "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
