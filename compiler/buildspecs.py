@@ -30,6 +30,7 @@ RELEASE_ACTION_ENV: tuple[str, ...] = (
     "CLUSTER_ARN",
     "SERVICE_NAME",
     "DESIRED_COUNT",
+    "MIN_COUNT",
     "IMAGE_DIGEST",
 )
 

@@ -78,6 +78,9 @@ if command == "update-service":
     new = {"id": "ecs-svc/new", "status": "PRIMARY", "rolloutState": "IN_PROGRESS"}
     svc["deployments"] = [new]
     reply({"service": {"deployments": svc["deployments"]}})
+if command == "register-scalable-target":
+    state["floor"] = {"resource": opt("--resource-id"), "min": int(opt("--min-capacity"))}
+    reply({"ScalableTargetARN": "arn:aws:application-autoscaling:::scalable-target/x"})
 if command == "wait":
     if state["outcome"] == "COMPLETED":
         done = {"id": "ecs-svc/new", "status": "PRIMARY", "rolloutState": "COMPLETED"}
@@ -123,6 +126,7 @@ def aws(tmp_path: Path) -> dict[str, Any]:
         "CLUSTER_ARN": "arn:aws:ecs:us-east-1:123456789012:cluster/c",
         "SERVICE_NAME": "svc",
         "DESIRED_COUNT": "2",
+        "MIN_COUNT": "1",
         "IMAGE_DIGEST": NEW,
     }
     return {"env": env, "state": state, "dir": tmp_path}
@@ -145,6 +149,8 @@ def test_a_first_release_tags_the_digest_and_starts_desired_tasks(aws: dict[str,
     (update,) = [c for c in state["calls"] if c[1] == "update-service"]
     assert update[update.index("--desired-count") + 1] == "2"
     assert "--force-new-deployment" in update
+    # the autoscaling floor follows, or a scale-in would take the stage back to 0
+    assert state["floor"] == {"resource": "service/c/svc", "min": 1}
     assert f"now runs {aws['env']['ECR_IMAGE_URL']}@{NEW}" in done.stdout
 
 
@@ -153,6 +159,7 @@ def test_a_running_service_keeps_its_count(aws: dict[str, Any]) -> None:
     assert done.returncode == 0, done.stderr
     (update,) = [c for c in state["calls"] if c[1] == "update-service"]
     assert "--desired-count" not in update
+    assert "floor" not in state
     assert state["service"]["desiredCount"] == 4
 
 

@@ -70,6 +70,7 @@ def release_variables(stage: StageIR) -> list[dict[str, str]]:
         "CLUSTER_ARN": f"${{{stage_parameter(stage.name, StageOut.CLUSTER_ARN)}}}",
         "SERVICE_NAME": f"${{{stage_parameter(stage.name, StageOut.SERVICE_NAME)}}}",
         "DESIRED_COUNT": str(stage.scaling.desired),
+        "MIN_COUNT": str(stage.scaling.min),
         # the digest this execution built: an approval approves exactly one image
         "IMAGE_DIGEST": f"#{{{BUILD_NAMESPACE}.IMAGE_DIGEST}}",
     }

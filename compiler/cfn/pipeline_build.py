@@ -87,6 +87,8 @@ def _release_grants(ir: StackIR) -> list[Statement]:
     return [
         allow(_TAG, [Ref(RegistryOut.REPOSITORY_ARN.value)]),
         allow(["ecs:DescribeServices", "ecs:UpdateService"], services),
+        # raising a 0-task stage's autoscaling floor; scalable targets carry random IDs
+        allow(["application-autoscaling:RegisterScalableTarget"], ["*"]),
     ]
 
 
