@@ -39,7 +39,8 @@ def _aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _consoles() -> tuple[Any, Any]:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
+    return out, Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _reporting_errors(run: Callable[..., int]) -> Callable[..., None]:

@@ -186,7 +186,10 @@ def _resource_change(raw: dict[str, Any]) -> ResourceChange:
     )
 
 
-def _walk(aws: Aws, change_set_id: str, label: str, labels: dict[str, str],
+Labels = dict[tuple[str, str], str]  # (parent label, nested stack logical ID) -> label
+
+
+def _walk(aws: Aws, change_set_id: str, label: str, labels: Labels,
           out: list[StackChanges]) -> int:
     """Append this change set's section and its children's; return the changes found."""
     _, raw_changes = _all_changes(aws, change_set_id)
@@ -194,21 +197,21 @@ def _walk(aws: Aws, change_set_id: str, label: str, labels: dict[str, str],
     found = 0
     for raw in raw_changes:
         nested = raw.get("ChangeSetId")
-        child_label = labels.get(raw.get("LogicalResourceId", ""), raw.get("LogicalResourceId"))
+        logical_id = raw.get("LogicalResourceId", "")
+        child_label = labels.get((label, logical_id), logical_id)
         if nested and raw.get("Action") == "Modify":
-            found += _walk(aws, nested, str(child_label), labels, out)
+            found += _walk(aws, nested, child_label, labels, out)
             continue
         own.append(_resource_change(raw))
         if nested:
-            _walk(aws, nested, str(child_label), labels, out)
+            _walk(aws, nested, child_label, labels, out)
     if own:
         out.append(StackChanges(label, tuple(own)))
     return found + len(own)
 
 
-def summarize(aws: Aws, proposed: Proposed, root_label: str,
-              labels: dict[str, str]) -> ChangeSummary:
-    """The change set as data; `labels` maps nested stack logical IDs to template stems."""
+def summarize(aws: Aws, proposed: Proposed, root_label: str, labels: Labels) -> ChangeSummary:
+    """The change set as data; `labels` names nested stacks by their template's stem."""
     first, _ = _all_changes(aws, proposed.change_set_id)
     sections: list[StackChanges] = []
     _walk(aws, proposed.change_set_id, root_label, labels, sections)

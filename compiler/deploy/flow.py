@@ -46,11 +46,15 @@ class _Prepared:
     stack_name: str
     state: changes.StackState | None
     proposed: changes.Proposed | None
-    labels: dict[str, str]
+    labels: dict[tuple[str, str], str]
 
 
-def _labels(bundle: Bundle) -> dict[str, str]:
-    return {lid: file.rsplit(".", 1)[0] for (_, lid), file in bundle.child_files().items()}
+def _labels(bundle: Bundle) -> dict[tuple[str, str], str]:
+    """(parent template stem, nested stack logical ID) -> child template stem."""
+    def stem(file: str) -> str:
+        return file.rsplit(".", 1)[0]
+
+    return {(stem(parent), lid): stem(file) for (parent, lid), file in bundle.child_files().items()}
 
 
 def _warn(io: Io, checks: Preflight) -> None:
@@ -144,7 +148,7 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
     aws.call("cloudformation", "execute_change_set", ChangeSetName=summary.change_set_id)
     with report.live_events(io.err) as render:
         outcome = watch(aws, prepared.stack_name, summary.stack_id, since, prepared.labels,
-                        render)
+                        render, root_label="root")
     if not outcome.succeeded:
         cause = (report.render_failure(outcome.first_failure) if outcome.first_failure
                  else "no failed resource reported")

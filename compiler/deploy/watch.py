@@ -61,12 +61,16 @@ def last_event_time(aws: Aws, stack_id: str) -> datetime | None:
 def _new_events(aws: Aws, stack_id: str, followed: _Followed,
                 since: datetime | None) -> list[dict[str, Any]]:
     fresh: list[dict[str, Any]] = []
-    for page in aws.pages("cloudformation", "describe_stack_events", StackName=stack_id):
-        batch = page.get("StackEvents") or []
-        older = [e for e in batch if since is not None and e["Timestamp"] <= since]
-        fresh += [e for e in batch if e not in older and e["EventId"] not in followed.seen]
-        if older or all(e["EventId"] in followed.seen for e in batch):
-            break  # newest first: the rest is history
+    try:
+        for page in aws.pages("cloudformation", "describe_stack_events", StackName=stack_id):
+            batch = page.get("StackEvents") or []
+            older = [e for e in batch if since is not None and e["Timestamp"] <= since]
+            fresh += [e for e in batch if e not in older and e["EventId"] not in followed.seen]
+            if older or all(e["EventId"] in followed.seen for e in batch):
+                break  # newest first: the rest is history
+    except AwsError as exc:
+        if "does not exist" not in str(exc):
+            raise  # a nested stack already gone has nothing more to tell
     followed.seen.update(e["EventId"] for e in fresh)
     return list(reversed(fresh))
 
@@ -100,18 +104,13 @@ Render = Callable[[Event | None, dict[str, tuple[str, int]]], None]
 
 
 def watch(aws: Aws, stack_name: str, stack_id: str, since: datetime | None,
-          labels: dict[str, str], render: Render) -> Outcome:
+          labels: dict[tuple[str, str], str], render: Render, root_label: str = "") -> Outcome:
     """Poll events until the root stack settles; Ctrl-C raises Interrupted."""
-    followed: dict[str, _Followed] = {stack_id: _Followed(stack_name)}
+    followed: dict[str, _Followed] = {stack_id: _Followed(root_label or stack_name)}
     history: list[Event] = []
     try:
         while True:
-            for sid, state in list(followed.items()):
-                for raw in _new_events(aws, sid, state, since):
-                    event = _to_event(raw, state.label)
-                    history.append(event)
-                    _track(followed, sid, raw, event, labels)
-                    render(event, _progress(followed))
+            _poll_all(aws, followed, since, labels, history, render)
             root_status = followed[stack_id].status
             if root_status and _terminal(root_status) and root_status != "REVIEW_IN_PROGRESS":
                 break
@@ -123,8 +122,23 @@ def watch(aws: Aws, stack_name: str, stack_id: str, since: datetime | None,
     return Outcome(root_status, ok, None if ok else first_failure(history))
 
 
+def _poll_all(aws: Aws, followed: dict[str, _Followed], since: datetime | None,
+              labels: dict[tuple[str, str], str], history: list[Event], render: Render) -> None:
+    """One pass over every followed stack, repeated while it discovers nested stacks."""
+    polled: set[str] = set()
+    while set(followed) - polled:
+        for sid in sorted(set(followed) - polled):
+            polled.add(sid)
+            state = followed[sid]
+            for raw in _new_events(aws, sid, state, since):
+                event = _to_event(raw, state.label)
+                history.append(event)
+                _track(followed, sid, raw, event, labels)
+                render(event, _progress(followed))
+
+
 def _track(followed: dict[str, _Followed], sid: str, raw: dict[str, Any], event: Event,
-           labels: dict[str, str]) -> None:
+           labels: dict[tuple[str, str], str]) -> None:
     state = followed[sid]
     if raw.get("PhysicalResourceId") == sid:
         state.status = event.status
@@ -133,7 +147,8 @@ def _track(followed: dict[str, _Followed], sid: str, raw: dict[str, Any], event:
         state.done += 1
     child = event.physical_id
     if event.resource_type == STACK_TYPE and child.startswith("arn:") and child not in followed:
-        followed[child] = _Followed(labels.get(event.logical_id, event.logical_id))
+        label = labels.get((state.label, event.logical_id), event.logical_id)
+        followed[child] = _Followed(label)
 
 
 def _progress(followed: dict[str, _Followed]) -> dict[str, tuple[str, int]]:

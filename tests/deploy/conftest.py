@@ -39,14 +39,23 @@ class MotoServer:
         self.log = REPO / ".pytest_cache" / f"moto-{self.port}.log"
 
     def start(self) -> None:
-        env = {**os.environ, "PYTHONPATH": str(REPO), "AWS_ACCESS_KEY_ID": "testing",
-               "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
-               "AWS_ENDPOINT_URL": self.url}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ENDPOINT_URL": self.url,
+        }
         self.log.parent.mkdir(exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tests.moto_ext", "--port", str(self.port)],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -77,8 +86,13 @@ class MotoServer:
 
 def point_environment_at(monkeypatch: pytest.MonkeyPatch, url: str, home: Path) -> None:
     """The environment a user would set to reach this endpoint, and nothing of ours."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
-                 "AWS_SECURITY_TOKEN", "AWS_REGION"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_REGION",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "credentials"))
@@ -99,8 +113,7 @@ def moto_server() -> Iterator[MotoServer]:
 
 
 @pytest.fixture()
-def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> MotoServer:
+def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> MotoServer:
     """A freshly reset moto server, with the environment pointing boto3 at it."""
     moto_server.reset()
     point_environment_at(monkeypatch, moto_server.url, tmp_path)

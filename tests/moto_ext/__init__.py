@@ -17,6 +17,10 @@ Stacks and change sets (stacks.py)
   instead of failing the API call. Update rollbacks restore no resource (a limitation).
 - A resource type moto does not support fails the resource ("no moto support for X")
   instead of being skipped silently.
+- Property values moto reads more strictly than CloudFormation are normalised first
+  (`_PROPERTY_FIXES`: a string DesiredCount, security group rules without ports).
+- Generated names follow the service's rules (an ECR repository's is lowercase).
+- A nested stack's physical ID is its stack ID (moto: its name).
 - DeletionPolicy RetainExceptOnCreate and Snapshot retain on delete, like Retain.
 
 Custom resources (custom.py)
@@ -31,9 +35,14 @@ object in moto's own backend for that service, so the service's API shows it.
 - AWS::CloudWatch::Alarm
 - AWS::ApplicationAutoScaling::ScalableTarget, ScalingPolicy
 - AWS::ECS::CapacityProvider, ClusterCapacityProviderAssociations
+- AWS::SNS::Subscription, AWS::EC2::EIPAssociation
+- Cloud Map: two private namespaces of different names may share a VPC (moto refused).
+- CodeBuild: a CODEPIPELINE source or artifact needs no location (moto demanded one).
 - types with no moto backend are recorded only (see `RECORDED_TYPES` there).
 
-Test control (control.py)
+Test control and the connections API (control.py)
+- GetConnection (CodeConnections, absent from moto) answers PENDING for the connections
+  stacks created here, and ResourceNotFoundException for any other ARN.
 - `POST /moto-ext/fail {"logical_id": ..., "reason": ...}` makes that resource fail,
   for fault tests; `POST /moto-api/reset` clears it with moto's state.
 """

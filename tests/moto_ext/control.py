@@ -3,7 +3,8 @@
 `/moto-ext/cfn-response/<id>` receives custom-resource responses (the handler PUTs its
 JSON there, as it would to CloudFormation's pre-signed S3 URL). `/moto-ext/fail` arms a
 resource failure for fault tests, in the spirit of moto's own `/moto-api/` endpoints.
-`/moto-api/reset` also clears this state.
+`/moto-api/reset` also clears this state. GetConnection (CodeConnections, which moto
+lacks) answers for the connections stacks created here, all PENDING as in AWS.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ _RESPONSES: dict[str, dict[str, Any]] = {}
 # logical ID -> reason: the resource fails every time it is created or updated
 _FAILURES: dict[str, str] = {}
 _SERVER: dict[str, str] = {"url": "http://127.0.0.1:5000"}
+# connection ARN -> status, for the connections API moto lacks (see `_connections`)
+_CONNECTIONS: dict[str, str] = {}
+_CONNECTION_TARGETS = ("CodeStar_connections_20191201.", "CodeConnections_20231201.")  # in
+# the X-Amz-Target header, e.g. com.amazonaws.codestar.connections.CodeStar_connections_...
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -43,10 +48,38 @@ def failure_for(logical_id: str) -> str | None:
         return _FAILURES.get(logical_id)
 
 
+def record_connection(arn: str, status: str) -> None:
+    """Remember a connection a stack created, so GetConnection can answer for it."""
+    with _LOCK:
+        _CONNECTIONS[arn] = status
+
+
 def reset() -> None:
     with _LOCK:
         _RESPONSES.clear()
         _FAILURES.clear()
+        _CONNECTIONS.clear()
+
+
+def _connections(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """GetConnection of the CodeConnections API, for connections stacks created here."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    doc = json.loads(_read_body(environ) or b"{}")
+    arn = str(doc.get("ConnectionArn", ""))
+    with _LOCK:
+        status = _CONNECTIONS.get(arn)
+    if not target.endswith(".GetConnection") or status is None:
+        start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.0")])
+        error = {"__type": "ResourceNotFoundException", "message": f"{arn} not found"}
+        return [json.dumps(error).encode()]
+    start_response("200 OK", [("Content-Type", "application/x-amz-json-1.0")])
+    connection = {
+        "ConnectionArn": arn,
+        "ConnectionStatus": status,
+        "ConnectionName": arn.rsplit("/", 1)[-1],
+        "ProviderType": "GitHub",
+    }
+    return [json.dumps({"Connection": connection}).encode()]
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
@@ -76,6 +109,9 @@ def wrap(app: WsgiApp) -> WsgiApp:
             with _LOCK:
                 _FAILURES[str(doc["logical_id"])] = str(doc["reason"])
             return _reply(start_response, "200 OK", {"armed": doc["logical_id"]})
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if any(name in target for name in _CONNECTION_TARGETS):
+            return _connections(environ, start_response)
         if path == "/moto-api/reset":
             reset()
         return app(environ, start_response)

@@ -228,6 +228,12 @@ def _associations(props: Props, ctx: Ctx) -> Result:
     return props["Cluster"], {}
 
 
+# --- EC2 ---------------------------------------------------------------------------------
+def _eip_association(props: Props, ctx: Ctx) -> Result:
+    made = call("ec2", ctx.region, "associate_address", props)
+    return made["AssociationId"], {"Id": made["AssociationId"]}
+
+
 # --- SNS subscriptions ------------------------------------------------------------------------
 def _subscription(props: Props, ctx: Ctx) -> Result:
     made = call("sns", ctx.region, "subscribe", props)
@@ -244,6 +250,7 @@ def _recorded(attributes: Callable[[Props, Ctx, str], dict[str, Any]]) -> Handle
 
 def _connection_attrs(props: Props, ctx: Ctx, pid: str) -> dict[str, Any]:
     arn = pid or _api(ctx, "codeconnections", f"connection/{uuid.uuid4()}")
+    control.record_connection(arn, "PENDING")  # AWS creates connections PENDING
     return {"__id__": arn, "ConnectionArn": arn, "ConnectionStatus": "PENDING"}
 
 
@@ -297,6 +304,7 @@ HANDLERS: dict[str, Handler] = {
         create=_associations, update=lambda pid, props, ctx: _associations(props, ctx)
     ),
     "AWS::SNS::Subscription": Handler(create=_subscription),
+    "AWS::EC2::EIPAssociation": Handler(create=_eip_association),
     **RECORDED_TYPES,
 }
 
@@ -369,8 +377,43 @@ def _model_class(resource_type: str, handler: Handler) -> type[CloudFormationMod
     return type(name, (CloudFormationModel,), body)
 
 
+def _patch_namespace_conflict() -> None:
+    """Cloud Map allows several private namespaces in one VPC when their names differ;
+    moto refuses any second one. Only a namespace of the same name conflicts here."""
+    from moto.servicediscovery.models import ServiceDiscoveryBackend
+
+    original = ServiceDiscoveryBackend.create_private_dns_namespace
+
+    def create(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        others = {k: v for k, v in self.namespaces.items() if v.name != name}
+        for key in others:
+            del self.namespaces[key]
+        try:
+            return original(self, name, *args, **kwargs)
+        finally:
+            self.namespaces.update(others)
+
+    ServiceDiscoveryBackend.create_private_dns_namespace = create
+
+
+def _patch_codebuild_pipeline_source() -> None:
+    """A CODEPIPELINE source or artifact has no location in CodeBuild; moto demanded one."""
+    from moto.codebuild import responses as codebuild
+
+    for name in ("_validate_required_params_source", "_validate_required_params_artifacts"):
+        original = getattr(codebuild, name)
+
+        def check(value: dict[str, Any], original: Callable[..., None] = original) -> None:
+            if value.get("type") != "CODEPIPELINE":
+                original(value)
+
+        setattr(codebuild, name, check)
+
+
 def install() -> None:
     """Register a model class per type and make moto's lookup tables see them."""
+    _patch_namespace_conflict()
+    _patch_codebuild_pipeline_source()
     for resource_type, handler in HANDLERS.items():
         _model_class(resource_type, handler)
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import traceback
 from typing import Any
 
 from moto.cloudformation import models, parsing, responses
@@ -85,6 +86,8 @@ def _run_with_events(verb: str, logical_id: str, rtype: str, stack: Any, work: A
             raise ResourceFailed(armed)
         resource = work()
     except Exception as exc:
+        if not isinstance(exc, ResourceFailed):
+            traceback.print_exc()  # the server log shows where a resource failed
         reason = _reason(exc)
         physical = getattr(exc, "stack_id", "")
         add_event(stack, logical_id, rtype, f"{verb}_FAILED", reason, physical_id=physical)
@@ -141,20 +144,48 @@ def _patch_resource_events() -> None:
     parsing.parse_and_update_resource = update
 
 
-# Numbers CloudFormation converts from strings (e.g. a custom resource's Data) and moto does not
-_NUMERIC_PROPERTIES = {"AWS::ECS::Service": ("DesiredCount",)}
+def _desired_count_as_int(props: dict[str, Any]) -> None:
+    # CloudFormation converts a string (e.g. a custom resource's Data value); moto does not
+    if isinstance(props.get("DesiredCount"), str):
+        props["DesiredCount"] = int(props["DesiredCount"])
 
 
-def _patch_numeric_properties() -> None:
+def _rules_with_ports(props: dict[str, Any]) -> None:
+    # an all-protocols rule (-1) has no ports in CloudFormation; moto requires FromPort
+    for key in ("SecurityGroupIngress", "SecurityGroupEgress"):
+        for rule in props.get(key) or []:
+            rule.setdefault("FromPort", -1)
+            rule.setdefault("ToPort", -1)
+
+
+# resource type -> fix applied to its resolved properties before moto reads them
+_PROPERTY_FIXES = {
+    "AWS::ECS::Service": _desired_count_as_int,
+    "AWS::EC2::SecurityGroup": _rules_with_ports,
+}
+
+
+_LOWERCASE_NAMES = ("AWS::ECR::Repository",)
+
+
+def _patch_generated_names() -> None:
+    """Generated names follow the service's rules (ECR: lowercase), as CloudFormation's do."""
+    original = parsing.generate_resource_name
+
+    def generate(resource_type: str, stack_name: str, logical_id: str) -> str:
+        name = original(resource_type, stack_name, logical_id)
+        return name.lower() if resource_type in _LOWERCASE_NAMES else name
+
+    parsing.generate_resource_name = generate
+
+
+def _patch_property_fixes() -> None:
     original = parsing.parse_resource
 
     def parse_resource(resource_json: dict[str, Any], resources_map: Any) -> Any:
         parsed = original(resource_json, resources_map)
-        if parsed is not None:
-            props = parsed[1].get("Properties", {})
-            for name in _NUMERIC_PROPERTIES.get(parsed[2], ()):
-                if isinstance(props.get(name), str):
-                    props[name] = int(props[name])
+        if parsed is not None and parsed[2] in _PROPERTY_FIXES:
+            _PROPERTY_FIXES[parsed[2]](parsed[1].setdefault("Properties", {}))
         return parsed
 
     parsing.parse_resource = parse_resource
@@ -576,7 +607,8 @@ def install() -> None:
     """Apply every CloudFormation patch of this module."""
     _patch_resource_events()
     _patch_unknown_types()
-    _patch_numeric_properties()
+    _patch_property_fixes()
+    _patch_generated_names()
     _patch_nested_outputs()
     _patch_stack_physical_id()
     _patch_outputs_of_failed()
