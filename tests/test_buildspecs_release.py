@@ -73,6 +73,8 @@ svc = state["service"]
 if command == "describe-services":
     reply({"services": [{"desiredCount": svc["desiredCount"], "deployments": svc["deployments"]}]})
 if command == "update-service":
+    if state["outcome"] == "UPDATE_DENIED":
+        fail("AccessDeniedException", "not allowed")
     if "--desired-count" in args:
         svc["desiredCount"] = int(opt("--desired-count"))
     new = {"id": "ecs-svc/new", "status": "PRIMARY", "rolloutState": "IN_PROGRESS"}
@@ -200,3 +202,10 @@ def test_build_tags_images_with_the_commit(
     env = {**os.environ, "CODEBUILD_RESOLVED_SOURCE_VERSION": version}
     done = run_phase(lines, env, tmp_path)
     assert done.stdout.strip() == f"tag={tag}"
+
+
+def test_any_later_failure_also_moves_the_tag_back(aws: dict[str, Any]) -> None:
+    done, state = release(aws, {"prod": OLD}, desired=1, outcome="UPDATE_DENIED")
+    assert done.returncode != 0
+    assert state["tags"]["prod"] == OLD
+    assert "cannot update service svc" in done.stderr
