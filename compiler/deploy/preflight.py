@@ -1,9 +1,10 @@
 """Checks that catch, before anything is created, what would fail twenty minutes in.
 
-Credentials and region (STS GetCallerIdentity), a domain certificate outside the stack's
-region, an external S3 source bucket without versioning (CodePipeline's S3 source needs
-it), and a source connection still PENDING (the pipeline cannot start until someone
-activates it in the console: a warning, since the deploy itself succeeds).
+Credentials and region (STS GetCallerIdentity); a domain certificate outside the stack's
+region or missing (one not ISSUED yet is a warning); an external S3 source bucket without
+versioning (CodePipeline's S3 source needs it); a source connection still PENDING (the
+pipeline cannot start until someone activates it in the console: a warning, since the
+deploy itself succeeds).
 """
 
 from __future__ import annotations
@@ -45,8 +46,20 @@ def whoami(aws: Aws) -> Identity:
     return Identity(str(found["Account"]), str(found["Arn"]))
 
 
-def _certificates(aws: Aws, bundle: Bundle) -> list[str]:
-    problems = []
+def _certificate_state(aws: Aws, arn: str) -> str | None:
+    """The certificate's status (ISSUED, PENDING_VALIDATION, ...); None if it is missing."""
+    try:
+        found = aws.call("acm", "describe_certificate", CertificateArn=arn)
+    except AwsError as exc:
+        if exc.code in ("ResourceNotFoundException", "ValidationException"):
+            return None
+        raise
+    status: str = found["Certificate"].get("Status", "")
+    return status
+
+
+def _certificates(aws: Aws, bundle: Bundle) -> tuple[list[str], list[str]]:
+    problems, warnings = [], []
     for arn in bundle.certificate_arns():
         region = certificate_region(arn)
         if region != aws.region:
@@ -54,7 +67,15 @@ def _certificates(aws: Aws, bundle: Bundle) -> list[str]:
                 f"certificate {arn} is in {region} but the stack deploys to {aws.region}; "
                 f"request or import the certificate in {aws.region} and use its ARN"
             )
-    return problems
+            continue
+        status = _certificate_state(aws, arn)
+        if status is None:
+            problems.append(f"certificate {arn} does not exist in {aws.region}; check "
+                            "'endpoint.domain.certificate_arn'")
+        elif status != "ISSUED":
+            warnings.append(f"certificate {arn} is {status}: the endpoint's HTTPS listener or "
+                            "domain fails until it is ISSUED (finish its DNS validation)")
+    return problems, warnings
 
 
 def _source_buckets(aws: Aws, bundle: Bundle) -> list[str]:
@@ -101,10 +122,11 @@ def pending_connection_warning(aws: Aws, arn: str, created: bool) -> str | None:
 def preflight(aws: Aws, bundle: Bundle, existing_connection: str | None) -> Preflight:
     """Run every check; problems raise PreflightFailed, reminders come back as warnings."""
     identity = whoami(aws)
-    problems = _certificates(aws, bundle) + _source_buckets(aws, bundle)
+    problems, warnings = _certificates(aws, bundle)
+    problems += _source_buckets(aws, bundle)
     if problems:
         raise PreflightFailed(problems)
     checks = [(arn, False) for arn in bundle.connection_arns()]
     checks += [(existing_connection, True)] if existing_connection else []
-    warnings = [w for w in (pending_connection_warning(aws, a, c) for a, c in checks) if w]
+    warnings += [w for w in (pending_connection_warning(aws, a, c) for a, c in checks) if w]
     return Preflight(identity, tuple(warnings))

@@ -20,6 +20,8 @@ Stacks and change sets (stacks.py)
 - Property values moto reads more strictly than CloudFormation are normalised first
   (`_PROPERTY_FIXES`: a string DesiredCount, security group rules without ports).
 - Generated names follow the service's rules (an ECR repository's is lowercase).
+- Listing a stack's resources lists those that exist (moto's lazy map created missing
+  ones while listing, e.g. after a rollback).
 - A nested stack's physical ID is its stack ID (moto: its name).
 - DeletionPolicy RetainExceptOnCreate and Snapshot retain on delete, like Retain.
 
@@ -38,6 +40,8 @@ object in moto's own backend for that service, so the service's API shows it.
 - AWS::SNS::Subscription, AWS::EC2::EIPAssociation
 - Cloud Map: two private namespaces of different names may share a VPC (moto refused).
 - CodeBuild: a CODEPIPELINE source or artifact needs no location (moto demanded one).
+- Route 53 hosted zone IDs start with Z, as AWS's do (tinystack validates that).
+- Fn::GetAtt attributes moto's ALB and target group lack (full names, hosted zone).
 - types with no moto backend are recorded only (see `RECORDED_TYPES` there).
 
 Test control and the connections API (control.py)

@@ -410,8 +410,58 @@ def _patch_codebuild_pipeline_source() -> None:
         setattr(codebuild, name, check)
 
 
+def _patch_zone_ids() -> None:
+    """Hosted zone IDs start with Z, as in Route 53 (moto's are random letters)."""
+    from moto.route53 import models as route53
+
+    original = route53.create_route53_zone_id
+
+    def zone_id(*args: Any, **kwargs: Any) -> str:
+        return "Z" + str(original(*args, **kwargs))[1:]
+
+    route53.create_route53_zone_id = zone_id
+
+
+# ALB hosted zone for alias records (us-east-1's published value; the fake has one region)
+_ALB_ZONE = "Z35SXDOTRQ7X7K"
+
+
+def _extra_attributes() -> dict[type, dict[str, Callable[[Any], Any]]]:
+    from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
+
+    return {
+        FakeTargetGroup: {
+            "TargetGroupFullName": lambda tg: tg.arn.split(":")[-1],
+            "TargetGroupName": lambda tg: tg.name,
+            "TargetGroupArn": lambda tg: tg.arn,
+        },
+        FakeLoadBalancer: {
+            "LoadBalancerFullName": lambda lb: lb.arn.split(":loadbalancer/")[-1],
+            "CanonicalHostedZoneID": lambda lb: _ALB_ZONE,
+            "SecurityGroups": lambda lb: list(lb.security_groups),
+        },
+    }
+
+
+def _patch_attributes() -> None:
+    """Fn::GetAtt attributes moto's models lack (target group and ALB full names, ...)."""
+    for cls, extra in _extra_attributes().items():
+        original = getattr(cls, "get_cfn_attribute", None)
+
+        def get(self: Any, name: str, extra: Any = extra, original: Any = original) -> Any:
+            if name in extra:
+                return extra[name](self)
+            if original is None:
+                raise NotImplementedError(name)
+            return original(self, name)
+
+        cls.get_cfn_attribute = get
+
+
 def install() -> None:
     """Register a model class per type and make moto's lookup tables see them."""
+    _patch_attributes()
+    _patch_zone_ids()
     _patch_namespace_conflict()
     _patch_codebuild_pipeline_source()
     for resource_type, handler in HANDLERS.items():

@@ -213,6 +213,21 @@ def _patch_stack_physical_id() -> None:
     models.Stack.physical_resource_id = property(lambda self: self.stack_id)
 
 
+def _patch_listed_resources() -> None:
+    """Listing a stack's resources shows those that exist; moto's lazy map created the rest."""
+
+    def stack_resources(self: Any) -> list[Any]:
+        resource_map = self.resource_map
+        declared = resource_map._resource_json_map
+        return [
+            v
+            for k, v in resource_map._parsed_resources.items()
+            if k in declared and hasattr(v, "logical_resource_id")
+        ]
+
+    models.Stack.stack_resources = property(stack_resources)
+
+
 def _patch_nested_outputs() -> None:
     """`Fn::GetAtt Child.Outputs.X` reads the child stack's output X."""
 
@@ -611,6 +626,7 @@ def install() -> None:
     _patch_generated_names()
     _patch_nested_outputs()
     _patch_stack_physical_id()
+    _patch_listed_resources()
     _patch_outputs_of_failed()
     _patch_stack_lifecycle()
     _patch_nested_update()
