@@ -57,3 +57,7 @@ def main() -> None:
       tsc validate tinystack.yaml
       tsc compile tinystack.yaml --out out/
     """
+
+
+if __name__ == "__main__":
+    main()
