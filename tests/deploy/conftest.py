@@ -13,10 +13,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -128,3 +129,38 @@ def own_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Moto
     point_environment_at(monkeypatch, server.url, tmp_path)
     yield server
     server.stop()
+
+
+def run_tsc(*args: str, input: str | None = None) -> Result:
+    """Run the `tsc` command line in-process, as a user would from a shell."""
+    from compiler.cli import main
+
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def compile_example_at(example: str, out_root: Path, edits: dict[str, str] | None = None) -> Path:
+    """Compile examples/<example>.yaml (after textual `edits`) into out_root; the folder."""
+    from compiler.commands.compile import compile_spec
+
+    text = (REPO / "examples" / f"{example}.yaml").read_text()
+    for old, new in (edits or {}).items():
+        assert old in text, f"{old!r} not in {example}.yaml"
+        text = text.replace(old, new)
+    out_root.mkdir(parents=True, exist_ok=True)
+    spec = out_root / f"{example}.yaml"
+    spec.write_text(text)
+    _, folder, diagnostics = compile_spec(spec, out_root)
+    assert folder is not None, diagnostics
+    return folder
+
+
+@pytest.fixture()
+def tsc() -> Callable[..., Result]:
+    """`tsc(*args, input=None)` runs the command line in-process."""
+    return run_tsc
+
+
+@pytest.fixture()
+def compile_example() -> Callable[..., Path]:
+    """`compile_example(name, out_root, edits)` compiles an example spec, maybe edited."""
+    return compile_example_at
