@@ -57,11 +57,9 @@ class Aws:
         if service not in self._clients:
             from botocore.config import Config
 
-            config = Config(
-                retries={"mode": "standard", "max_attempts": 4},
-                connect_timeout=10,
-                read_timeout=60,
-            )
+            # standard mode retries throttling and transient errors with backoff; its number
+            # of attempts stays configurable as in boto3 (AWS_MAX_ATTEMPTS, default 3)
+            config = Config(retries={"mode": "standard"}, connect_timeout=10, read_timeout=60)
             self._clients[service] = self.session.client(
                 service, region_name=self.region, endpoint_url=self.endpoint_url, config=config
             )

@@ -94,6 +94,13 @@ def _show(aws: Aws, prepared: _Prepared, opts: Options, io: Io) -> changes.Chang
     return summary
 
 
+def _discard(aws: Aws, prepared: _Prepared, summary: changes.ChangeSummary) -> None:
+    """Delete the change set, and the empty stack a CREATE change set leaves behind."""
+    changes.delete_change_set(aws, summary.change_set_id)
+    if summary.kind == "CREATE" and prepared.state is None:
+        aws.call("cloudformation", "delete_stack", StackName=summary.stack_id)
+
+
 def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
     """Show what a deploy would change, then throw the change set away."""
     prepared = _prepare(aws, bundle, opts, io)
@@ -103,11 +110,7 @@ def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
         else:
             io.out.print(f"no changes: stack {prepared.stack_name} is up to date")
         return 0
-    summary = _show(aws, prepared, opts, io)
-    changes.delete_change_set(aws, summary.change_set_id)
-    if prepared.proposed.kind == "CREATE" and prepared.state is None:
-        # a CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS; diff leaves nothing
-        aws.call("cloudformation", "delete_stack", StackName=summary.stack_id)
+    _discard(aws, prepared, _show(aws, prepared, opts, io))
     return 0
 
 
@@ -141,7 +144,7 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
         return _finish(aws, prepared.stack_name, io)
     summary = _show(aws, prepared, opts, io)
     if not opts.yes and not io.confirm("Deploy these changes?"):
-        changes.delete_change_set(aws, summary.change_set_id)
+        _discard(aws, prepared, summary)
         io.err.print("deploy cancelled; nothing was changed")
         return 1
     since = last_event_time(aws, summary.stack_id)

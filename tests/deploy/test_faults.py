@@ -1,0 +1,177 @@
+"""What a user sees when AWS is not there, not theirs, or the stack is broken.
+
+Each failure is one `error:` line and exit status 1, never a traceback; a rerun after
+the cause is gone succeeds.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import boto3
+import pytest
+
+from compiler.deploy.upload import default_bucket
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def hello(compile_example, tmp_path) -> Path:
+    """The minimal example (one dev stage) compiled."""
+    return compile_example("minimal", tmp_path)
+
+
+def one_error_line(stderr: str) -> str:
+    """The single error line of a failed run (and proof that there is no traceback)."""
+    assert "Traceback" not in stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, stderr
+    return errors[0]
+
+
+def status(name: str) -> str:
+    stack = boto3.client("cloudformation").describe_stacks(StackName=name)["Stacks"][0]
+    return str(stack["StackStatus"])
+
+
+def test_no_credentials(aws, tsc, hello, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    result = tsc("deploy", str(hello), "--yes", "--create-bucket")
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).startswith("error: no AWS credentials found")
+
+
+def test_unknown_region_is_named_with_a_suggestion(aws, tsc, hello):
+    result = tsc("diff", str(hello), "--region", "eu-westt-1")
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == (
+        "error: unknown AWS region 'eu-westt-1'; did you mean 'eu-west-1'?"
+    )
+
+
+def test_missing_template_bucket_says_how_to_create_it(aws, tsc, hello):
+    result = tsc("deploy", str(hello), "--yes")
+    assert result.exit_code == 1
+    bucket = default_bucket("123456789012", "us-east-1")
+    assert one_error_line(result.stderr) == (
+        f"error: template bucket '{bucket}' does not exist; pass --create-bucket to create "
+        "it (encrypted, versioned, public access blocked) or name one with --bucket"
+    )
+
+
+def test_created_template_bucket_is_private_encrypted_versioned(aws, tsc, hello):
+    result = tsc("diff", str(hello), "--create-bucket", "--bucket", "my-templates")
+    assert result.exit_code == 0, result.stderr
+    s3 = boto3.client("s3")
+    block = s3.get_public_access_block(Bucket="my-templates")["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+    assert s3.get_bucket_versioning(Bucket="my-templates")["Status"] == "Enabled"
+    rules = s3.get_bucket_encryption(Bucket="my-templates")["ServerSideEncryptionConfiguration"]
+    assert rules["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    # diff leaves no stack behind (a CREATE change set would leave one in REVIEW_IN_PROGRESS)
+    assert "hello" not in {
+        s["StackName"] for s in boto3.client("cloudformation").describe_stacks()["Stacks"]
+    }
+
+
+def test_endpoint_stopped_before_deploy_then_rerun(own_server, tsc, hello, monkeypatch):
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # fail fast instead of backing off
+    own_server.stop()
+    result = tsc("deploy", str(hello), "--yes", "--create-bucket")
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).startswith(
+        f"error: cannot reach the AWS endpoint {own_server.url}"
+    )
+    own_server.start()
+    rerun = tsc("deploy", str(hello), "--yes", "--create-bucket")
+    assert rerun.exit_code == 0, rerun.stderr
+    assert status("hello") == "CREATE_COMPLETE"
+
+
+class _Reader(threading.Thread):
+    """Collects a pipe's text as it arrives (a prompt has no newline to wait for)."""
+
+    def __init__(self, pipe: object) -> None:
+        super().__init__(daemon=True)
+        self.pipe, self.text = pipe, ""
+
+    def run(self) -> None:
+        while chunk := os.read(self.pipe.fileno(), 4096):  # type: ignore[attr-defined]
+            self.text += chunk.decode()
+
+    def wait_for(self, needle: str, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while needle not in self.text:
+            assert time.monotonic() < deadline, self.text
+            time.sleep(0.05)
+
+
+def test_endpoint_stopped_during_deploy_then_rerun(own_server, tsc, hello, monkeypatch):
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    command = [sys.executable, "-c", "from compiler.cli import main; main()",
+               "deploy", str(hello), "--create-bucket"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=REPO, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    stderr = _Reader(process.stderr)
+    stderr.start()
+    stderr.wait_for("Deploy these changes?")  # templates uploaded, change set created
+    own_server.stop()
+    process.communicate(b"y\n", timeout=60)
+    stderr.join(timeout=10)
+    assert process.returncode == 1
+    answered = stderr.text.replace("[y/N]: ", "[y/N]: y\n")  # a terminal echoes the answer
+    assert one_error_line(answered).startswith(
+        f"error: cannot reach the AWS endpoint {own_server.url}"
+    )
+    own_server.start()  # a new, empty endpoint: the rerun starts from scratch
+    rerun = tsc("deploy", str(hello), "--yes", "--create-bucket")
+    assert rerun.exit_code == 0, rerun.stderr
+    assert status("hello") == "CREATE_COMPLETE"
+
+
+def test_failed_create_names_the_resource_then_rollback_complete_is_explained(aws, tsc, hello):
+    aws.fail_resource("Service", "injected: the tasks could not be placed")
+    failed = tsc("deploy", str(hello), "--yes", "--create-bucket")
+    assert failed.exit_code == 1
+    assert one_error_line(failed.stderr) == (
+        "error: deploy failed (ROLLBACK_COMPLETE): Service (AWS::ECS::Service) in stack "
+        "'service-dev' failed (CREATE_FAILED): injected: the tasks could not be placed; "
+        "delete it with `tsc destroy hello` before deploying again"
+    )
+    assert status("hello") == "ROLLBACK_COMPLETE"
+
+    again = tsc("deploy", str(hello), "--yes")
+    assert again.exit_code == 1
+    assert one_error_line(again.stderr) == (
+        "error: stack 'hello' is in ROLLBACK_COMPLETE (its first create failed) and cannot be "
+        "updated; delete it with `tsc destroy hello` and deploy again"
+    )
+    cleared = tsc("destroy", "hello", "--yes")
+    assert cleared.exit_code == 0, cleared.stderr
+
+
+def test_destroy_needs_the_stack_name_typed(aws, tsc, hello):
+    assert tsc("deploy", str(hello), "--yes", "--create-bucket").exit_code == 0
+    refused = tsc("destroy", "hello", input="helo\n")
+    assert refused.exit_code == 1
+    assert one_error_line(refused.stderr) == (
+        "error: 'helo' does not match 'hello'; nothing was deleted"
+    )
+    assert status("hello") == "CREATE_COMPLETE"
+    confirmed = tsc("destroy", "hello", input="hello\n")
+    assert confirmed.exit_code == 0, confirmed.stderr
+    assert "deleted stack hello" in confirmed.stdout
+
+
+def test_declined_deploy_changes_nothing(aws, tsc, hello):
+    declined = tsc("deploy", str(hello), "--create-bucket", input="n\n")
+    assert declined.exit_code == 1
+    assert "deploy cancelled; nothing was changed" in declined.stderr
+    assert boto3.client("cloudformation").describe_stacks()["Stacks"] == []
