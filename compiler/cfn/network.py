@@ -25,7 +25,7 @@ from troposphere import (
 )
 
 from compiler.cfn.names import logical_id
-from compiler.cfn.network_nat import add_nat_instance
+from compiler.cfn.network_nat import add_nat_instance, association_id
 from compiler.cfn.outputs import NetworkOut
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR, SubnetIR
@@ -107,7 +107,7 @@ def _subnet(template: Template, ir: StackIR, subnet: SubnetIR, kind: str, az: If
 def _associate(template: Template, subnet_id: str, table_id: str) -> None:
     template.add_resource(
         ec2.SubnetRouteTableAssociation(
-            f"{subnet_id}RouteTableAssociation", SubnetId=Ref(subnet_id), RouteTableId=Ref(table_id)
+            association_id(subnet_id), SubnetId=Ref(subnet_id), RouteTableId=Ref(table_id)
         )
     )
 

@@ -1,16 +1,20 @@
 """The NAT instance of `egress: nat-instance` (part of network.yaml).
 
-A small current-generation instance in the first public subnet. Its network interface has
-source/destination check off and an Elastic IP attached before the instance boots (the
-user data installs iptables from the package mirrors). Its own security group admits only
-the VPC's CIDR. The AMI comes from the public SSM parameter for Amazon Linux 2023.
+A small current-generation instance in the first public subnet, with source/destination
+check off. It boots on its own public IP once the public subnet routes to the internet
+(the user data installs iptables from the package mirrors) and signals CloudFormation when
+it forwards; only then do the Elastic IP and the private subnets' default route move to it.
+So a replacement (a newer AMI on any later update) brings the new instance up beside the
+old one and switches over, instead of fighting the old one for a shared interface. Its own
+security group admits only the VPC's CIDR. The AMI comes from the public SSM parameter.
 """
 
 from __future__ import annotations
 
 import re
 
-from troposphere import Base64, GetAtt, Parameter, Ref, Template, ec2
+from troposphere import Base64, GetAtt, Parameter, Ref, Sub, Template, ec2
+from troposphere.policies import CreationPolicy, ResourceSignal
 
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR
@@ -19,9 +23,23 @@ from compiler.ir.model import StackIR
 _ARM = re.compile(r"^[a-z]+\d+g[a-z]*\.")
 _AMI_PATH = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch}"
 
+NAT_INSTANCE = "NatInstance"
+# Minutes CloudFormation waits for the instance to report that it forwards.
+_SIGNAL_TIMEOUT = "PT15M"
+# Fn::Sub text: ${AWS::...} are CloudFormation's; shell variables avoid braces.
 _USER_DATA = """#!/bin/bash
 set -euxo pipefail
-dnf install -y iptables-services
+signal() {
+  /opt/aws/bin/cfn-signal -e "$1" --stack '${AWS::StackName}' --resource NatInstance \\
+    --region '${AWS::Region}' || true
+}
+trap 'signal 1' ERR
+# A mirror that fails once at boot must not leave the private subnets offline.
+for attempt in 1 2 3 4 5; do
+  dnf install -y iptables-services aws-cfn-bootstrap && break
+  sleep $((attempt * 10))
+done
+rpm -q iptables-services aws-cfn-bootstrap
 echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf
 sysctl --system
 systemctl enable --now iptables
@@ -29,7 +47,13 @@ iface=$(ip route show default | awk '{print $5; exit}')
 iptables -t nat -A POSTROUTING -o "$iface" -j MASQUERADE
 iptables -F FORWARD
 service iptables save
+signal 0
 """
+
+
+def association_id(subnet_id: str) -> str:
+    """Logical ID of a subnet's route table association."""
+    return f"{subnet_id}RouteTableAssociation"
 
 
 def is_graviton(instance_type: str) -> bool:
@@ -53,31 +77,30 @@ def add_nat_instance(template: Template, ir: StackIR, public_subnet: str, table:
             Description="Public SSM parameter holding the NAT instance's Amazon Linux 2023 AMI",
         )
     )
-    _interface(template, ir, public_subnet)
+    _security_group(template, ir)
+    _instance(template, ir, instance_type, public_subnet)
     template.add_resource(
         ec2.EIP("NatEip", Domain="vpc", DependsOn="InternetGatewayAttachment", **tag_list(ir))
     )
+    # Both wait for the instance's signal: traffic moves only to a NAT that forwards.
     template.add_resource(
         ec2.EIPAssociation(
             "NatEipAssociation",
             AllocationId=GetAtt("NatEip", "AllocationId"),
-            NetworkInterfaceId=Ref("NatNetworkInterface"),
+            InstanceId=Ref(NAT_INSTANCE),
         )
     )
-    _instance(template, ir, instance_type)
     template.add_resource(
         ec2.Route(
             f"{table}DefaultRoute",
-            DependsOn="NatInstance",
             RouteTableId=Ref(table),
             DestinationCidrBlock="0.0.0.0/0",
-            NetworkInterfaceId=Ref("NatNetworkInterface"),
+            InstanceId=Ref(NAT_INSTANCE),
         )
     )
 
 
-def _interface(template: Template, ir: StackIR, public_subnet: str) -> None:
-    """The NAT's security group and its network interface in the public subnet."""
+def _security_group(template: Template, ir: StackIR) -> None:
     template.add_resource(
         ec2.SecurityGroup(
             "NatSecurityGroup",
@@ -89,34 +112,32 @@ def _interface(template: Template, ir: StackIR, public_subnet: str) -> None:
             **tag_list(ir, Name=f"{ir.name}-nat"),
         )
     )
-    template.add_resource(
-        ec2.NetworkInterface(
-            "NatNetworkInterface",
-            Description="NAT instance interface",
-            SubnetId=Ref(public_subnet),
-            GroupSet=[Ref("NatSecurityGroup")],
-            # A NAT forwards packets addressed to others, which the check would drop.
-            SourceDestCheck=False,
-            **tag_list(ir, Name=f"{ir.name}-nat"),
-        )
-    )
 
 
-def _instance(template: Template, ir: StackIR, instance_type: str) -> None:
+def _instance(template: Template, ir: StackIR, instance_type: str, public_subnet: str) -> None:
     template.add_resource(
         ec2.Instance(
-            "NatInstance",
-            # The public IP must be in place before boot: the user data downloads packages.
-            DependsOn="NatEipAssociation",
+            NAT_INSTANCE,
+            # The user data downloads packages: the subnet must reach the internet at boot.
+            DependsOn=["PublicDefaultRoute", association_id(public_subnet)],
+            CreationPolicy=CreationPolicy(
+                ResourceSignal=ResourceSignal(Count=1, Timeout=_SIGNAL_TIMEOUT)
+            ),
             InstanceType=instance_type,
             ImageId=Ref("NatAmiId"),
             NetworkInterfaces=[
                 ec2.NetworkInterfaceProperty(
-                    DeviceIndex="0", NetworkInterfaceId=Ref("NatNetworkInterface")
+                    DeviceIndex="0",
+                    SubnetId=Ref(public_subnet),
+                    GroupSet=[Ref("NatSecurityGroup")],
+                    AssociatePublicIpAddress=True,
+                    DeleteOnTermination=True,
                 )
             ],
+            # A NAT forwards packets addressed to others, which the check would drop.
+            SourceDestCheck=False,
             MetadataOptions=ec2.MetadataOptions(HttpTokens="required", HttpEndpoint="enabled"),
-            UserData=Base64(_USER_DATA),
+            UserData=Base64(Sub(_USER_DATA)),
             **tag_list(ir, Name=f"{ir.name}-nat"),
         )
     )

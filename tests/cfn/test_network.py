@@ -81,9 +81,8 @@ def test_nat_instance_forwards_for_the_vpc_only() -> None:
     instance = only(template, "AWS::EC2::Instance")
     assert instance["InstanceType"] == ir.network.nat_instance_type
     assert instance["MetadataOptions"]["HttpTokens"] == "required"
-    assert "iptables" in instance["UserData"]["Fn::Base64"]
-    eni = only(template, "AWS::EC2::NetworkInterface")
-    assert eni["SourceDestCheck"] is False
+    assert "iptables" in instance["UserData"]["Fn::Base64"]["Fn::Sub"]
+    assert instance["SourceDestCheck"] is False
     group = only(template, "AWS::EC2::SecurityGroup")
     assert group["SecurityGroupIngress"] == [
         {"IpProtocol": "-1", "CidrIp": {"Fn::GetAtt": ["Vpc", "CidrBlock"]}}
@@ -94,9 +93,34 @@ def test_nat_instance_forwards_for_the_vpc_only() -> None:
     route = next(
         r["Properties"]
         for r in of_type(template, "AWS::EC2::Route").values()
-        if "NetworkInterfaceId" in r["Properties"]
+        if "InstanceId" in r["Properties"]
     )
-    assert route["DestinationCidrBlock"] == "0.0.0.0/0"
+    assert route == {
+        "RouteTableId": {"Ref": "PrivateRouteTable1"},
+        "DestinationCidrBlock": "0.0.0.0/0",
+        "InstanceId": {"Ref": "NatInstance"},
+    }
+
+
+def test_nat_instance_boots_with_internet_and_signals_before_traffic_moves() -> None:
+    # Booting before the public route exists left dnf without a mirror and the NAT dead.
+    template = build_network(variant(egress="nat-instance"))
+    body = resources(template)["NatInstance"]
+    assert set(body["DependsOn"]) == {"PublicDefaultRoute", "PublicSubnet1RouteTableAssociation"}
+    assert body["CreationPolicy"]["ResourceSignal"]["Count"] == 1
+    user_data = body["Properties"]["UserData"]["Fn::Base64"]["Fn::Sub"]
+    assert "--resource NatInstance" in user_data
+    assert user_data.rstrip().endswith("signal 0")
+    (nic,) = body["Properties"]["NetworkInterfaces"]
+    assert nic["AssociatePublicIpAddress"] is True and nic["SubnetId"] == {"Ref": "PublicSubnet1"}
+
+
+def test_nat_instance_can_be_replaced_without_a_shared_interface() -> None:
+    # A newer AMI replaces the instance; a standalone ENI held by the old one failed that.
+    template = build_network(variant(egress="nat-instance"))
+    assert of_type(template, "AWS::EC2::NetworkInterface") == {}
+    association = only(template, "AWS::EC2::EIPAssociation")
+    assert association["InstanceId"] == {"Ref": "NatInstance"}
 
 
 def test_public_ip_has_no_nat_and_tasks_run_in_public_subnets() -> None:
