@@ -28,11 +28,18 @@ _EXEC_ACTIONS = [
 ]
 
 
-def secret_resource(secret: SecretIR) -> str:
-    """The ARN IAM must allow: a Secrets Manager valueFrom may end in `:json-key:stage:id`."""
+def secret_resources(secret: SecretIR) -> list[str]:
+    """The ARNs IAM must allow for one secret's `valueFrom`.
+
+    A Secrets Manager valueFrom may end in `:json-key:stage:id`, and may be a partial ARN
+    without the 6-character suffix AWS adds to the name, which ECS resolves but IAM does
+    not match: allow the ARN as written and with any suffix.
+    https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html
+    """
     if secret.store == "secretsmanager":
-        return ":".join(secret.arn.split(":")[:7])
-    return secret.arn
+        base = ":".join(secret.arn.split(":")[:7])
+        return [base, f"{base}-??????"]
+    return [secret.arn]
 
 
 def _statement(actions: list[str], resource: Any) -> dict[str, Any]:
@@ -65,7 +72,9 @@ def _role(name: str, ir: StackIR, statements: list[dict[str, Any]]) -> iam.Role:
 def _secret_statements(stage: StageIR) -> list[dict[str, Any]]:
     statements = []
     for store, action in SECRET_ACTIONS.items():
-        arns = sorted({secret_resource(s) for s in stage.app.secrets if s.store == store})
+        arns = sorted(
+            {arn for s in stage.app.secrets if s.store == store for arn in secret_resources(s)}
+        )
         if arns:
             statements.append(_statement([action], arns))
     return statements

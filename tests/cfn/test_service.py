@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
@@ -112,8 +113,32 @@ def test_execution_role_reads_only_the_named_secrets() -> None:
     statements = _statements(template, "ExecutionRole")
     by_action = {a: s["Resource"] for s in statements for a in s["Action"]}
     assert by_action["ssm:GetParameters"] == [SSM_ARN]
-    assert by_action["secretsmanager:GetSecretValue"] == [SM_ARN]
+    assert by_action["secretsmanager:GetSecretValue"] == [SM_ARN, f"{SM_ARN}-??????"]
     assert by_action["ecr:BatchGetImage"] == {"Ref": "RepositoryArn"}
+
+
+@pytest.mark.parametrize(
+    ("value_from", "real_arn"),
+    [
+        # A partial ARN (no suffix): ECS resolves it, IAM must match the full ARN.
+        ("arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
+         "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"),
+        # A JSON key of a full ARN: IAM sees only the secret's ARN.
+        ("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::",
+         "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"),
+    ],
+)  # fmt: skip
+def test_execution_role_can_read_the_secret_the_task_resolves(
+    value_from: str, real_arn: str
+) -> None:
+    _, template = _service(app={"secrets": {"DB": value_from}})
+    statements = _statements(template, "ExecutionRole")
+    (granted,) = [
+        s["Resource"] for s in statements if "secretsmanager:GetSecretValue" in s["Action"]
+    ]
+    assert any(fnmatchcase(real_arn, pattern.replace("?", "[!:]")) for pattern in granted)
+    other = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dbx-AbCdEf"
+    assert not any(fnmatchcase(other, pattern.replace("?", "[!:]")) for pattern in granted)
 
 
 def test_without_secrets_no_secret_may_be_read() -> None:
