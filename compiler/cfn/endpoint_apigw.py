@@ -19,6 +19,9 @@ from compiler.cfn.tagging import tag_list, tag_map
 from compiler.ir.model import StackIR, StageIR
 
 DEFAULT = "$default"
+# Request headers a browser must be allowed to send cross-origin: a JSON body's content type
+# and the bearer token a JWT authorizer reads. Unlisted, the preflight fails in the browser.
+CORS_ALLOW_HEADERS = ("authorization", "content-type")
 # One JSON line per request, with the fields that answer "what failed and why".
 _ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -94,7 +97,9 @@ def _api(template: Template, ir: StackIR, stage: StageIR) -> None:
     extra = (
         {
             "CorsConfiguration": apigatewayv2.Cors(
-                AllowOrigins=list(cors.allow_origins), AllowMethods=list(cors.allow_methods)
+                AllowOrigins=list(cors.allow_origins),
+                AllowMethods=list(cors.allow_methods),
+                AllowHeaders=list(CORS_ALLOW_HEADERS),
             )
         }
         if cors

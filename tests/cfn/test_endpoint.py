@@ -75,6 +75,17 @@ def test_api_options_throttle_authorize_cors_and_map_the_domain() -> None:
     assert outputs(template)[EndpointOut.ENDPOINT_URL] == "https://api.example.com"
 
 
+def test_cors_preflight_admits_a_json_body_and_the_jwt_bearer_token() -> None:
+    # API Gateway answers preflights itself; a header it does not list is refused there,
+    # so a browser could send neither `Content-Type: application/json` nor the token.
+    _, template = _endpoint(endpoint="api-gateway", endpoint_options=API_EXTRAS)
+    cors = only(template, "AWS::ApiGatewayV2::Api")["CorsConfiguration"]
+    jwt = only(template, "AWS::ApiGatewayV2::Authorizer")
+    (source,) = jwt["IdentitySource"]
+    token_header = source.removeprefix("$request.header.").lower()
+    assert {"content-type", token_header} <= set(cors["AllowHeaders"])
+
+
 def test_access_logs_go_to_a_retained_log_group() -> None:
     _, template = _endpoint(endpoint="api-gateway")
     group = next(iter(of_type(template, "AWS::Logs::LogGroup").values()))
