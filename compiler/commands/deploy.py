@@ -128,7 +128,8 @@ _OUT = click.option("--out", "out_root", type=click.Path(path_type=Path), defaul
 _CREATE = click.option("--create-bucket", is_flag=True,
                        help="Create the template bucket if missing (encrypted, versioned, "
                             "public access blocked).")
-_JSON = click.option("--json", "as_json", is_flag=True, help="Print the change summary as JSON.")
+_JSON = click.option("--json", "as_json", is_flag=True,
+                     help="Print the result as JSON on stdout (deploy: stack, changes, outputs).")
 
 
 @click.command()

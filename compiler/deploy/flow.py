@@ -84,14 +84,9 @@ def _prepare(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> _Prepared:
     return _Prepared(stack_name, state, proposed, _labels(bundle))
 
 
-def _show(aws: Aws, prepared: _Prepared, opts: Options, io: Io) -> changes.ChangeSummary:
+def _summary(aws: Aws, prepared: _Prepared) -> changes.ChangeSummary:
     assert prepared.proposed is not None
-    summary = changes.summarize(aws, prepared.proposed, "root", prepared.labels)
-    if opts.as_json:
-        io.out.out(report.summary_json(summary), end="")
-    else:
-        report.render_summary(io.out, summary, prepared.stack_name)
-    return summary
+    return changes.summarize(aws, prepared.proposed, "root", prepared.labels)
 
 
 def _discard(aws: Aws, prepared: _Prepared, summary: changes.ChangeSummary) -> None:
@@ -110,7 +105,12 @@ def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
         else:
             io.out.print(f"no changes: stack {prepared.stack_name} is up to date")
         return 0
-    _discard(aws, prepared, _show(aws, prepared, opts, io))
+    summary = _summary(aws, prepared)
+    if opts.as_json:
+        io.out.out(report.summary_json(summary), end="")
+    else:
+        report.render_summary(io.out, summary, prepared.stack_name)
+    _discard(aws, prepared, summary)
     return 0
 
 
@@ -126,10 +126,15 @@ def _reminders(aws: Aws, state: changes.StackState, io: Io) -> None:
                      f"(connection {arn}); the pipeline starts after that", soft_wrap=True)
 
 
-def _finish(aws: Aws, stack_name: str, io: Io) -> int:
+def _finish(aws: Aws, stack_name: str, io: Io, as_json: bool,
+            summary: changes.ChangeSummary | None) -> int:
     state = changes.stack_state(aws, stack_name)
     if state is None:
         raise DeployError(f"stack '{stack_name}' disappeared while deploying")
+    if as_json:
+        io.out.out(report.deployed_json(stack_name, state.status, summary, state.outputs),
+                   end="")
+        return 0
     io.out.print(f"stack {stack_name}: {state.status}")
     report.render_outputs(io.out, state.outputs, state.notes)
     _reminders(aws, state, io)
@@ -140,9 +145,11 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
     """Deploy the bundle: change set, confirmation, execution, events, outputs."""
     prepared = _prepare(aws, bundle, opts, io)
     if prepared.proposed is None:
-        io.out.print(f"no changes: stack {prepared.stack_name} is up to date")
-        return _finish(aws, prepared.stack_name, io)
-    summary = _show(aws, prepared, opts, io)
+        io.err.print(f"no changes: stack {prepared.stack_name} is up to date")
+        return _finish(aws, prepared.stack_name, io, opts.as_json, None)
+    summary = _summary(aws, prepared)
+    # with --json, stdout carries one document at the end; the person confirming reads stderr
+    report.render_summary(io.err if opts.as_json else io.out, summary, prepared.stack_name)
     if not opts.yes and not io.confirm("Deploy these changes?"):
         _discard(aws, prepared, summary)
         io.err.print("deploy cancelled; nothing was changed")
@@ -158,4 +165,4 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
         hint = (f"; delete it with `tsc destroy {prepared.stack_name}` before deploying again"
                 if outcome.status == "ROLLBACK_COMPLETE" else "")
         raise DeployError(f"deploy failed ({outcome.status}): {cause}{hint}")
-    return _finish(aws, prepared.stack_name, io)
+    return _finish(aws, prepared.stack_name, io, opts.as_json, summary)

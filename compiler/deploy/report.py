@@ -63,11 +63,10 @@ def render_summary(console: Console, summary: ChangeSummary, stack_name: str) ->
     console.print(total)
 
 
-def summary_json(summary: ChangeSummary | None) -> str:
-    """The change summary as JSON (`{"changes": false}` when there are none)."""
+def _summary_doc(summary: ChangeSummary | None) -> dict[str, Any]:
     if summary is None:
-        return json.dumps({"changes": False}) + "\n"
-    doc: dict[str, Any] = {
+        return {"changes": False}
+    return {
         "changes": True,
         "kind": summary.kind,
         "stacks": [
@@ -78,6 +77,18 @@ def summary_json(summary: ChangeSummary | None) -> str:
             for s in summary.stacks
         ],
     }
+
+
+def summary_json(summary: ChangeSummary | None) -> str:
+    """The change summary as JSON (`{"changes": false}` when there are none)."""
+    return json.dumps(_summary_doc(summary), indent=2, sort_keys=True) + "\n"
+
+
+def deployed_json(stack: str, status: str, summary: ChangeSummary | None,
+                  outputs: dict[str, str]) -> str:
+    """What `tsc deploy --json` prints: the stack, its status, what changed, its outputs."""
+    doc = {"stack": stack, "status": status, "changes": _summary_doc(summary),
+           "outputs": outputs}
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 

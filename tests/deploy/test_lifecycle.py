@@ -171,6 +171,9 @@ def test_standard_stack_deploy_change_diff_destroy(aws, tsc, compile_example, tm
     assert f"AWS::ECR::Repository {repo}  remove: aws ecr delete-repository" in destroyed.stdout
     assert "AWS::Logs::LogGroup" in destroyed.stdout
     assert boto3.client("ecr").describe_repositories(repositoryNames=[repo])["repositories"]
+    assert boto3.client("apigatewayv2").get_apis()["Items"] == []
+    assert boto3.client("codepipeline").list_pipelines()["pipelines"] == []
+    assert boto3.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
 
 
 def test_hyperscale_stack_deploys_behind_load_balancers(aws, tsc, compile_example, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import boto3
@@ -59,14 +60,22 @@ def test_external_source_bucket_needs_versioning(aws, tsc, tmp_path: Path):
     assert "Changes to create stack legacy:" in accepted.stdout
 
 
-def test_spec_is_compiled_first_when_given(aws, tsc, tmp_path: Path):
+def test_spec_is_compiled_first_when_given_and_json_tells_the_result(aws, tsc, tmp_path):
     spec = tmp_path / "tinystack.yaml"
     spec.write_text("version: 1\nname: hello\n")
-    result = tsc("deploy", str(spec), "--out", str(tmp_path / "out"), "--yes", "--create-bucket")
+    out = str(tmp_path / "out")
+    result = tsc("deploy", str(spec), "--out", out, "--yes", "--create-bucket", "--json")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "hello" / "manifest.json").is_file()
     stack = boto3.client("cloudformation").describe_stacks(StackName="hello")["Stacks"][0]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
+    doc = json.loads(result.stdout)
+    assert (doc["stack"], doc["status"], doc["changes"]["kind"]) == (
+        "hello",
+        "CREATE_COMPLETE",
+        "CREATE",
+    )
+    assert doc["outputs"] == {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
 
 
 def test_spec_with_errors_deploys_nothing(aws, tsc, tmp_path: Path):

@@ -30,7 +30,8 @@ Custom resources (custom.py)
   Docker for that) and uses the response the handler PUTs to its ResponseURL.
 
 Resource types moto's CloudFormation does not create (resources.py): each creates the
-object in moto's own backend for that service, so the service's API shows it.
+object through that service's API into moto's own backend, so the API shows it; updates
+and deletes go the same way (a stack delete removes the pipeline, API, alarms, ...).
 - AWS::ApiGatewayV2::Api, Integration, Route, Stage, VpcLink, Authorizer
 - AWS::ServiceDiscovery::PrivateDnsNamespace, Service
 - AWS::CodePipeline::Pipeline, AWS::CodeBuild::Project

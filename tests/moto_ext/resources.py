@@ -95,6 +95,29 @@ class Handler:
     names: dict[str, str] = field(default_factory=dict)
 
 
+def _deleting(service: str, operation: str, **params: Any) -> Callable[[str, Props, Ctx], None]:
+    """A delete handler calling one API operation. A string parameter may hold {pid}, the
+    physical ID; None stands for the list [physical ID]. An object already gone (deleted
+    with its parent) is not an error."""
+
+    def delete(pid: str, props: Props, ctx: Ctx) -> None:
+        values = {k: v.format(pid=pid) if isinstance(v, str) else [pid] for k, v in params.items()}
+        try:
+            getattr(_client(service, ctx.region), operation)(**values)
+        except Exception as exc:  # botocore's modelled NotFound errors have several names
+            if "NotFound" not in type(exc).__name__ and "NotFound" not in str(exc):
+                raise
+
+    return delete
+
+
+def _deregister_target(pid: str, props: Props, ctx: Ctx) -> None:
+    resource_id, dimension, namespace = pid.split("|")
+    _client("application-autoscaling", ctx.region).deregister_scalable_target(
+        ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension
+    )
+
+
 def _api(ctx: Ctx, kind: str, ident: str) -> str:
     return f"arn:aws:{kind}:{ctx.region}:{ctx.account}:{ident}"
 
@@ -274,7 +297,9 @@ RECORDED_TYPES: dict[str, Handler] = {
 }
 
 HANDLERS: dict[str, Handler] = {
-    "AWS::ApiGatewayV2::Api": Handler(create=_http_api),
+    "AWS::ApiGatewayV2::Api": Handler(
+        create=_http_api, delete=_deleting("apigatewayv2", "delete_api", ApiId="{pid}")
+    ),
     "AWS::ApiGatewayV2::Integration": Handler(
         create=_api_child("create_integration", "IntegrationId")
     ),
@@ -283,18 +308,38 @@ HANDLERS: dict[str, Handler] = {
         create=_api_child("create_authorizer", "AuthorizerId")
     ),
     "AWS::ApiGatewayV2::Stage": Handler(create=_api_stage),
-    "AWS::ApiGatewayV2::VpcLink": Handler(create=_vpc_link),
+    "AWS::ApiGatewayV2::VpcLink": Handler(
+        create=_vpc_link, delete=_deleting("apigatewayv2", "delete_vpc_link", VpcLinkId="{pid}")
+    ),
     "AWS::ApiGatewayV2::DomainName": Handler(create=_domain_name),
     "AWS::ApiGatewayV2::ApiMapping": Handler(
         create=_api_child("create_api_mapping", "ApiMappingId")
     ),
-    "AWS::ServiceDiscovery::PrivateDnsNamespace": Handler(create=_namespace),
-    "AWS::ServiceDiscovery::Service": Handler(create=_sd_service),
-    "AWS::CodeBuild::Project": Handler(create=_project, update=_update_project),
-    "AWS::CodePipeline::Pipeline": Handler(create=_pipeline, update=_update_pipeline),
-    "AWS::CloudWatch::Alarm": Handler(create=_alarm, update=_alarm_update),
+    "AWS::ServiceDiscovery::PrivateDnsNamespace": Handler(
+        create=_namespace, delete=_deleting("servicediscovery", "delete_namespace", Id="{pid}")
+    ),
+    "AWS::ServiceDiscovery::Service": Handler(
+        create=_sd_service, delete=_deleting("servicediscovery", "delete_service", Id="{pid}")
+    ),
+    "AWS::CodeBuild::Project": Handler(
+        create=_project,
+        update=_update_project,
+        delete=_deleting("codebuild", "delete_project", name="{pid}"),
+    ),
+    "AWS::CodePipeline::Pipeline": Handler(
+        create=_pipeline,
+        update=_update_pipeline,
+        delete=_deleting("codepipeline", "delete_pipeline", name="{pid}"),
+    ),
+    "AWS::CloudWatch::Alarm": Handler(
+        create=_alarm,
+        update=_alarm_update,
+        delete=_deleting("cloudwatch", "delete_alarms", AlarmNames=None),
+    ),
     "AWS::ApplicationAutoScaling::ScalableTarget": Handler(
-        create=_scalable_target, update=lambda pid, props, ctx: _scalable_target(props, ctx)
+        create=_scalable_target,
+        update=lambda pid, props, ctx: _scalable_target(props, ctx),
+        delete=_deregister_target,
     ),
     "AWS::ApplicationAutoScaling::ScalingPolicy": Handler(
         create=_scaling_policy, update=lambda pid, props, ctx: _scaling_policy(props, ctx)
@@ -303,7 +348,9 @@ HANDLERS: dict[str, Handler] = {
     "AWS::ECS::ClusterCapacityProviderAssociations": Handler(
         create=_associations, update=lambda pid, props, ctx: _associations(props, ctx)
     ),
-    "AWS::SNS::Subscription": Handler(create=_subscription),
+    "AWS::SNS::Subscription": Handler(
+        create=_subscription, delete=_deleting("sns", "unsubscribe", SubscriptionArn="{pid}")
+    ),
     "AWS::EC2::EIPAssociation": Handler(create=_eip_association),
     **RECORDED_TYPES,
 }
@@ -356,6 +403,10 @@ def _model_class(resource_type: str, handler: Handler) -> type[CloudFormationMod
             physical, attributes = handler.create(props, context)
         return cls(physical, attributes, props)
 
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        context = ctx(region_name, account_id, self.physical_resource_id, "")
+        handler.delete(self.physical_resource_id, self.props, context)
+
     def get_cfn_attribute(self: Any, name: str) -> Any:
         if name not in self.attributes:
             from moto.cloudformation.exceptions import ValidationError
@@ -371,7 +422,7 @@ def _model_class(resource_type: str, handler: Handler) -> type[CloudFormationMod
         "create_from_cloudformation_json": classmethod(create),
         "update_from_cloudformation_json": classmethod(update),
         "get_cfn_attribute": get_cfn_attribute,
-        "delete": lambda self, account_id, region_name: None,
+        "delete": delete,
     }
     name = "Ext" + resource_type.replace("::", "")
     return type(name, (CloudFormationModel,), body)
