@@ -15,8 +15,12 @@ def main() -> None:
     args = parser.parse_args()
     url = f"http://{args.host}:{args.port}"
     os.environ.setdefault("MOTO_PORT", str(args.port))
-    # the custom-resource handlers we run in-process call this server back through boto3
+    # the handlers we run in-process call this server back through boto3: point them here,
+    # with moto's placeholder credentials unless the caller set some
     os.environ.setdefault("AWS_ENDPOINT_URL", url)
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
