@@ -117,13 +117,17 @@ def test_endpoint_stopped_during_deploy_then_rerun(own_server, tsc, hello, monke
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     command = [sys.executable, "-c", "from compiler.cli import main; main()",
                "deploy", str(hello), "--create-bucket"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO, stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     stderr = _Reader(process.stderr)
     stderr.start()
     stderr.wait_for("Deploy these changes?")  # templates uploaded, change set created
     own_server.stop()
-    process.communicate(b"y\n", timeout=60)
+    assert process.stdin is not None
+    process.stdin.write(b"y\n")
+    process.stdin.close()
+    process.wait(timeout=60)
     stderr.join(timeout=10)
     assert process.returncode == 1
     answered = stderr.text.replace("[y/N]: ", "[y/N]: y\n")  # a terminal echoes the answer

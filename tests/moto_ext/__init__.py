@@ -4,7 +4,7 @@ Run it with `python -m tests.moto_ext --port N` (tests/deploy/conftest.py does).
 in server mode plus these changes, each made inside the server process (boto3 and the
 deploy code are untouched; they talk HTTP to it exactly as to AWS):
 
-Stacks and change sets (stacks.py)
+Stacks and change sets (events.py, parsing_fixes.py, nested.py, changesets.py)
 - `Fn::GetAtt Child.Outputs.X` on a nested stack returns the child's output X.
 - Executing a CREATE change set builds the stack from its template, so Outputs exist.
 - A changed nested stack is updated in place (moto deleted and recreated it).
@@ -57,8 +57,7 @@ from __future__ import annotations
 
 def install() -> None:
     """Apply every patch of the extension to moto (call before the server starts)."""
-    from tests.moto_ext import custom, resources, stacks
+    from tests.moto_ext import changesets, custom, events, nested, parsing_fixes, resources
 
-    stacks.install()
-    custom.install()
-    resources.install()
+    for module in (events, parsing_fixes, nested, changesets, custom, resources):
+        module.install()

@@ -1,0 +1,80 @@
+"""Template values moto reads differently from CloudFormation, made to read the same.
+
+Property values moto is stricter about are normalised (`_PROPERTY_FIXES`), generated
+names follow the service's rules, and a type moto does not support fails its resource
+instead of being skipped silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import ValidationError
+
+
+def _desired_count_as_int(props: dict[str, Any]) -> None:
+    # CloudFormation converts a string (e.g. a custom resource's Data value); moto does not
+    if isinstance(props.get("DesiredCount"), str):
+        props["DesiredCount"] = int(props["DesiredCount"])
+
+
+def _rules_with_ports(props: dict[str, Any]) -> None:
+    # an all-protocols rule (-1) has no ports in CloudFormation; moto requires FromPort
+    for key in ("SecurityGroupIngress", "SecurityGroupEgress"):
+        for rule in props.get(key) or []:
+            rule.setdefault("FromPort", -1)
+            rule.setdefault("ToPort", -1)
+
+
+# resource type -> fix applied to its resolved properties before moto reads them
+_PROPERTY_FIXES = {
+    "AWS::ECS::Service": _desired_count_as_int,
+    "AWS::EC2::SecurityGroup": _rules_with_ports,
+}
+
+
+_LOWERCASE_NAMES = ("AWS::ECR::Repository",)
+
+
+def _patch_generated_names() -> None:
+    """Generated names follow the service's rules (ECR: lowercase), as CloudFormation's do."""
+    original = parsing.generate_resource_name
+
+    def generate(resource_type: str, stack_name: str, logical_id: str) -> str:
+        name = original(resource_type, stack_name, logical_id)
+        return name.lower() if resource_type in _LOWERCASE_NAMES else name
+
+    parsing.generate_resource_name = generate
+
+
+def _patch_property_fixes() -> None:
+    original = parsing.parse_resource
+
+    def parse_resource(resource_json: dict[str, Any], resources_map: Any) -> Any:
+        parsed = original(resource_json, resources_map)
+        if parsed is not None and parsed[2] in _PROPERTY_FIXES:
+            _PROPERTY_FIXES[parsed[2]](parsed[1].setdefault("Properties", {}))
+        return parsed
+
+    parsing.parse_resource = parse_resource
+
+
+def _patch_unknown_types() -> None:
+    """An unsupported type fails the resource instead of silently creating nothing."""
+    original = parsing.resource_class_from_type
+
+    def resource_class(resource_type: str) -> Any:
+        found = original(resource_type)
+        if found is None and resource_type not in parsing.NULL_MODELS:
+            raise ValidationError(message=f"no moto support for {resource_type}")
+        return found
+
+    parsing.resource_class_from_type = resource_class
+
+
+def install() -> None:
+    """Apply every patch of this module."""
+    _patch_unknown_types()
+    _patch_property_fixes()
+    _patch_generated_names()
