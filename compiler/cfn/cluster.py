@@ -5,8 +5,9 @@ ECS-optimized Amazon Linux 2023 AMI from the public SSM parameter, IMDSv2 only, 
 encrypted gp3 root volume, user data joining the cluster), the instance role and profile,
 the instances' security group, an Auto Scaling group across the task subnets and an ECS
 capacity provider with managed scaling at `target_capacity_percent` and managed
-termination protection, set as the cluster's default strategy. Under fargate the cluster
-offers FARGATE and FARGATE_SPOT.
+termination protection, set as the cluster's default strategy, and the cleanup that lets
+the stack be deleted (cluster_cleanup.py). Under fargate the cluster offers FARGATE and
+FARGATE_SPOT.
 Outputs: ClusterName, ClusterArn, CapacityProvider (the strategy the service uses).
 """
 
@@ -27,6 +28,7 @@ from troposphere import (
     iam,
 )
 
+from compiler.cfn.cluster_cleanup import add_asg_cleanup
 from compiler.cfn.network_nat import is_graviton
 from compiler.cfn.outputs import ClusterOut, NetworkOut
 from compiler.cfn.tagging import asg_tags, tag_list, tag_specifications
@@ -165,9 +167,12 @@ def _capacity(template: Template, ir: StackIR, stage: StageIR) -> None:
             **asg_tags(ir, Name=f"{stage.names.prefix}-ecs"),
         )
     )
+    # Deleted before the cleanup, which then force-deletes the group (cluster_cleanup.py).
+    cleanup = add_asg_cleanup(template, ir, stage)
     template.add_resource(
         ecs.CapacityProvider(
             CAPACITY_PROVIDER,
+            DependsOn=cleanup,
             AutoScalingGroupProvider=ecs.AutoScalingGroupProvider(
                 AutoScalingGroupArn=Ref("AutoScalingGroup"),
                 ManagedScaling=ecs.ManagedScaling(

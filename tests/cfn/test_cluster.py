@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
-from ir_factory import lint_problems, of_type, only, outputs, parameters, variant
+from ir_factory import lint_problems, of_type, only, outputs, parameters, resources, variant
 
 from compiler.cfn.cluster import build_cluster, ecs_ami_path
+from compiler.cfn.cluster_cleanup import cleanup_source
+from compiler.cfn.desired_count import ZIPFILE_LIMIT
 from compiler.cfn.outputs import ClusterOut
 
 
@@ -54,7 +59,7 @@ def test_ec2_launch_template_is_hardened_and_joins_the_cluster() -> None:
     ami = parameters(template)["EcsAmiId"]
     assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
     assert ami["Default"] == "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
-    role = only(template, "AWS::IAM::Role")
+    role = resources(template)["InstanceRole"]["Properties"]
     assert "AmazonEC2ContainerServiceforEC2Role" in role["ManagedPolicyArns"][0]["Fn::Sub"]
 
 
@@ -71,3 +76,68 @@ def test_fargate_offers_fargate_and_spot_without_instances() -> None:
     assert of_type(template, "AWS::AutoScaling::AutoScalingGroup") == {}
     assert parameters(template) == {}
     assert outputs(template)[ClusterOut.CAPACITY_PROVIDER] == "FARGATE"
+
+
+def _refs(value: Any) -> set[str]:
+    """Every logical ID a resource body points at (Ref, GetAtt, Sub variables, DependsOn)."""
+    if isinstance(value, dict):
+        found = set()
+        for key, inner in value.items():
+            if key == "Ref":
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                found.add(inner[0])
+            elif key == "Fn::Sub" and isinstance(inner, str):
+                found |= set(re.findall(r"\$\{([A-Za-z0-9]+)\}", inner))
+            else:
+                found |= _refs(inner)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_refs(v) for v in value)) if value else set()
+    return set()
+
+
+def _depends(body: dict[str, Any]) -> set[str]:
+    after = body.get("DependsOn", [])
+    return _refs(body.get("Properties", {})) | set([after] if isinstance(after, str) else after)
+
+
+def test_stack_delete_force_deletes_the_protected_group_after_the_capacity_provider() -> None:
+    # CloudFormation deletes in reverse dependency order. The provider must go before the
+    # cleanup runs, and the cleanup before CloudFormation's own delete of the group, which
+    # otherwise waits forever on instances still protected from scale-in.
+    ir = variant(compute="ec2")
+    body = resources(build_cluster(ir, ir.stages[0]))
+    assert "AsgCleanup" in _depends(body["CapacityProvider"])
+    cleanup = body["AsgCleanup"]
+    assert cleanup["Type"] == "Custom::AsgCleanup"
+    assert {"AutoScalingGroup", "Cluster"} <= _depends(cleanup)
+    assert cleanup["Properties"]["AutoScalingGroupName"] == {"Ref": "AutoScalingGroup"}
+    # ...and the cluster outlives the group, so it is empty when its turn comes.
+    assert "Cluster" in _depends(body["LaunchTemplate"])
+    assert "LaunchTemplate" in _depends(body["AutoScalingGroup"])
+    # A cleanup answer can never be what holds the stack.
+    function = body["AsgCleanupFunction"]["Properties"]
+    assert cleanup["Properties"]["ServiceTimeout"] > function["Timeout"]
+
+
+def test_cleanup_role_allows_exactly_what_the_function_calls() -> None:
+    ir = variant(compute="ec2")
+    body = resources(build_cluster(ir, ir.stages[0]))
+    statements = body["AsgCleanupRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    granted = {a: s["Resource"] for s in statements["Statement"] for a in s["Action"]}
+    source = body["AsgCleanupFunction"]["Properties"]["Code"]["ZipFile"]
+    assert source == cleanup_source() and len(source) <= ZIPFILE_LIMIT
+    called = set(re.findall(r"(autoscaling|ecs)\.([a-z_]+)\(", source))
+    service = {"autoscaling": "autoscaling", "ecs": "ecs"}
+    needed = {f"{service[c]}:{''.join(w.title() for w in m.split('_'))}" for c, m in called}
+    assert needed == {a for a in granted if not a.startswith("logs:")}
+    assert granted["autoscaling:DeleteAutoScalingGroup"]["Fn::Sub"].endswith(
+        "autoScalingGroupName/${AutoScalingGroup}"
+    )
+    assert granted["ecs:DeregisterContainerInstance"] == {"Fn::GetAtt": ["Cluster", "Arn"]}
+
+
+def test_fargate_needs_no_cleanup() -> None:
+    ir = variant(compute="fargate")
+    assert of_type(build_cluster(ir, ir.stages[0]), "Custom::AsgCleanup") == {}
