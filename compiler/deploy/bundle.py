@@ -77,13 +77,12 @@ class Bundle:
 
     @cached_property
     def templates(self) -> dict[str, dict[str, Any]]:
-        """Every template, parsed, by file name."""
+        """Every template, parsed, by file name (they share the root's extension)."""
         ext = self.root_file.rsplit(".", 1)[1]
         return {
             name: _load_template(data.decode(), name)
             for name, data in self.files.items()
-            if name.endswith(f".{ext}") and name not in ("build.yml", "release.yml")
-            and "Resources" in data.decode()
+            if name.endswith(f".{ext}") and name != MANIFEST
         }
 
     @property

@@ -18,8 +18,8 @@ from botocore.exceptions import (
 
 from compiler.deploy.bundle import read_bundle
 from compiler.deploy.changes import StackState, change_set_type
-from compiler.deploy.errors import DeployError, Interrupted, explain
-from compiler.deploy.upload import set_prefix
+from compiler.deploy.errors import AwsError, DeployError, Interrupted, explain
+from compiler.deploy.upload import ensure_bucket, set_prefix
 from compiler.deploy.watch import Event, first_failure, watch
 
 
@@ -165,4 +165,22 @@ def test_unknown_profile_is_one_line(tsc, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         "error: AWS profile 'no-such-profile' is not configured (see ~/.aws/config)\n"
+    )
+
+
+class _ForeignBucketAws:
+    """Stands in for the AWS session: HeadBucket says 403, as for another account's bucket."""
+
+    region = "eu-west-1"
+
+    def call(self, service: str, operation: str, **params: Any) -> Any:
+        raise AwsError("s3:HeadBucket failed: Forbidden", "403", 403)
+
+
+def test_a_bucket_of_another_account_is_refused() -> None:
+    with pytest.raises(DeployError) as caught:
+        ensure_bucket(_ForeignBucketAws(), "shared-name", "123456789012", create=True)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "template bucket 'shared-name' belongs to another AWS account or denies you access; "
+        "choose another --bucket"
     )

@@ -85,3 +85,15 @@ def test_spec_with_errors_deploys_nothing(aws, tsc, tmp_path: Path):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == f"error: {spec} does not compile; nothing was deployed"
     assert "Traceback" not in result.stderr
+
+
+def test_templates_compiled_as_json_deploy_too(aws, tsc, tmp_path: Path):
+    spec = tmp_path / "tinystack.yaml"
+    spec.write_text("version: 1\nname: hello\n")
+    _, folder, diagnostics = compile_spec(spec, tmp_path / "out", "json")
+    assert folder is not None, diagnostics
+    assert (folder / "root.json").is_file()
+    result = tsc("deploy", str(folder), "--yes", "--create-bucket")
+    assert result.exit_code == 0, result.stderr
+    stack = boto3.client("cloudformation").describe_stacks(StackName="hello")["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
