@@ -37,10 +37,13 @@ from compiler.ir.model import StackIR, StageIR
 CAPACITY_PROVIDER = "CapacityProvider"  # logical ID of the ec2 capacity provider
 _AMI = "/aws/service/ecs/optimized-ami/amazon-linux-2023/{arch}recommended/image_id"
 # ECS_RESERVED_MEMORY keeps the agent's share out of placement, as the capacity math assumes.
+# ECS_AWSVPC_BLOCK_IMDS: an awsvpc task has its own interface, so the hop limit does not keep
+# it from the instance role's credentials; the agent blocks metadata for such tasks.
 _USER_DATA = (
     "#!/bin/bash\n"
     "echo ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config\n"
     "echo ECS_RESERVED_MEMORY=%d >> /etc/ecs/ecs.config\n"
+    "echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n"
 )
 _EC2_ROLE_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/" + (
     "AmazonEC2ContainerServiceforEC2Role"
@@ -126,7 +129,7 @@ def _launch_template(template: Template, ir: StackIR, stage: StageIR) -> None:
         InstanceType=stage.compute.instance_type,
         IamInstanceProfile=ec2.IamInstanceProfile(Arn=GetAtt("InstanceProfile", "Arn")),
         SecurityGroupIds=[Ref("InstanceSecurityGroup")],
-        # Hop limit 1 keeps containers off the instance role's credentials.
+        # Hop limit 1: only the host (the agent runs in its network) reads metadata.
         MetadataOptions=ec2.MetadataOptions(
             HttpTokens="required", HttpEndpoint="enabled", HttpPutResponseHopLimit=1
         ),

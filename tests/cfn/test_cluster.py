@@ -56,6 +56,8 @@ def test_ec2_launch_template_is_hardened_and_joins_the_cluster() -> None:
     # the agent's reserve is kept out of placement, as the capacity check assumes
     assert f"ECS_RESERVED_MEMORY={ir.stages[0].compute.ecs_reserved_memory_mib}" in user_data
     assert ir.stages[0].compute.ecs_reserved_memory_mib == 128
+    # awsvpc tasks own an interface: the hop limit alone leaves them the instance role.
+    assert "ECS_AWSVPC_BLOCK_IMDS=true" in user_data
     ami = parameters(template)["EcsAmiId"]
     assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
     assert ami["Default"] == "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
