@@ -66,6 +66,9 @@ def _reporting_errors(run: Callable[..., int]) -> Callable[..., None]:
                 f"with `aws cloudformation describe-stack-events --stack-name "
                 f"{exc.stack_name} --region {exc.region}` or in the console", err=True)
             code = 130
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing more was sent to AWS", err=True)
+            code = 130
         sys.exit(code)
 
     return wrapper

@@ -118,7 +118,20 @@ def run_destroy(aws: Aws, stack_name: str, yes: bool, ask: Callable[[str], str],
         raise DeployError(f"delete failed ({outcome.status}): {cause}")
     out.print(f"deleted stack {stack_name}")
     _report_kept(out, kept, aws.region)
+    _report_templates(out, stack_name, state.parameters)
     return 0
+
+
+def _report_templates(out: Console, stack_name: str, parameters: dict[str, str]) -> None:
+    """Where the uploaded template sets stay (the template bucket is not the stack's)."""
+    bucket = parameters.get("TemplateBucket")
+    parts = parameters.get("TemplatePrefix", "").strip("/").split("/")
+    # our TemplatePrefix is '<prefix><stack>/<set>/'; anything else we leave unnamed
+    if not bucket or len(parts) < 2 or parts[-2] != stack_name:
+        return
+    where = f"s3://{bucket}/{'/'.join(parts[:-1])}/"
+    out.print(f"Uploaded templates stay in {where}  remove: aws s3 rm {where} --recursive",
+              soft_wrap=True)
 
 
 def _report_kept(out: Console, kept: list[Resource], region: str) -> None:

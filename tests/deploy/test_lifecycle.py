@@ -170,6 +170,10 @@ def test_standard_stack_deploy_change_diff_destroy(aws, tsc, compile_example, tm
     repo = outputs["RepositoryUri"].split("/", 1)[1]
     assert f"AWS::ECR::Repository {repo}  remove: aws ecr delete-repository" in destroyed.stdout
     assert "AWS::Logs::LogGroup" in destroyed.stdout
+    templates = "s3://tinystack-templates-123456789012-us-east-1/tinystack/crud-api/"
+    assert f"Uploaded templates stay in {templates}  remove: aws s3 rm {templates}" in (
+        destroyed.stdout
+    )
     assert boto3.client("ecr").describe_repositories(repositoryNames=[repo])["repositories"]
     assert boto3.client("apigatewayv2").get_apis()["Items"] == []
     assert boto3.client("codepipeline").list_pipelines()["pipelines"] == []
