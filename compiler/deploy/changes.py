@@ -190,24 +190,20 @@ Labels = dict[tuple[str, str], str]  # (parent label, nested stack logical ID) -
 
 
 def _walk(aws: Aws, change_set_id: str, label: str, labels: Labels,
-          out: list[StackChanges]) -> int:
-    """Append this change set's section and its children's; return the changes found."""
+          out: list[StackChanges]) -> None:
+    """Append this change set's section (when it changes anything) and its children's."""
     _, raw_changes = _all_changes(aws, change_set_id)
     own: list[ResourceChange] = []
-    found = 0
     for raw in raw_changes:
         nested = raw.get("ChangeSetId")
         logical_id = raw.get("LogicalResourceId", "")
-        child_label = labels.get((label, logical_id), logical_id)
-        if nested and raw.get("Action") == "Modify":
-            found += _walk(aws, nested, child_label, labels, out)
-            continue
-        own.append(_resource_change(raw))
         if nested:
-            _walk(aws, nested, child_label, labels, out)
+            _walk(aws, nested, labels.get((label, logical_id), logical_id), labels, out)
+        # a modified nested stack is shown by its own section, if anything changes inside
+        if not (nested and raw.get("Action") == "Modify"):
+            own.append(_resource_change(raw))
     if own:
         out.append(StackChanges(label, tuple(own)))
-    return found + len(own)
 
 
 def summarize(aws: Aws, proposed: Proposed, root_label: str, labels: Labels) -> ChangeSummary:
