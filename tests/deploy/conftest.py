@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -37,7 +38,8 @@ class MotoServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
-        self.log = REPO / ".pytest_cache" / f"moto-{self.port}.log"
+        # the server's own log (requests, tracebacks of failed resources), for debugging
+        self.log = Path(tempfile.gettempdir()) / f"tinystack-moto-{self.port}.log"
 
     def start(self) -> None:
         env = {
@@ -48,7 +50,6 @@ class MotoServer:
             "AWS_DEFAULT_REGION": REGION,
             "AWS_ENDPOINT_URL": self.url,
         }
-        self.log.parent.mkdir(exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tests.moto_ext", "--port", str(self.port)],
