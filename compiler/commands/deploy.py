@@ -23,13 +23,20 @@ def _aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--region", help="AWS region (default: AWS_REGION or the profile's)."),
         click.option("--profile", help="Named AWS profile (default: AWS_PROFILE)."),
-        click.option("--endpoint-url", help="Send every AWS call here (default: "
-                     "AWS_ENDPOINT_URL, as boto3 does)."),
+        click.option(
+            "--endpoint-url",
+            help="Send every AWS call here (default: AWS_ENDPOINT_URL, as boto3 does).",
+        ),
         click.option("--stack-name", help="Root stack name (default: the spec's name)."),
-        click.option("--bucket", help="Template bucket (default: "
-                     "tinystack-templates-<account>-<region>)."),
-        click.option("--prefix", default="tinystack", show_default=True,
-                     help="Key prefix of the templates in the bucket."),
+        click.option(
+            "--bucket", help="Template bucket (default: tinystack-templates-<account>-<region>)."
+        ),
+        click.option(
+            "--prefix",
+            default="tinystack",
+            show_default=True,
+            help="Key prefix of the templates in the bucket.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -64,7 +71,9 @@ def _reporting_errors(run: Callable[..., int]) -> Callable[..., None]:
             click.echo(
                 f"interrupted: stack '{exc.stack_name}' goes on in CloudFormation; follow it "
                 f"with `aws cloudformation describe-stack-events --stack-name "
-                f"{exc.stack_name} --region {exc.region}` or in the console", err=True)
+                f"{exc.stack_name} --region {exc.region}` or in the console",
+                err=True,
+            )
             code = 130
         except KeyboardInterrupt:
             click.echo("interrupted; nothing more was sent to AWS", err=True)
@@ -99,8 +108,9 @@ def _bundle(source: Path, out_root: Path) -> Any:
     if source.is_dir():
         return read_bundle(source)
     if not source.exists():
-        raise DeployError(f"{source} does not exist; give a tinystack.yaml or an out/<name>/ "
-                          "folder")
+        raise DeployError(
+            f"{source} does not exist; give a tinystack.yaml or an out/<name>/ folder"
+        )
     if source.suffix not in _SPEC_SUFFIXES:
         raise DeployError(f"{source} is neither a spec (.yaml) nor a compiled folder")
     return read_bundle(_compile_first(source, out_root))
@@ -110,29 +120,52 @@ def _confirm(question: str) -> bool:
     return bool(click.confirm(question, default=False, err=True))
 
 
-def _run(kind: str, source: Path, out_root: Path, yes: bool, as_json: bool,
-         create_bucket: bool, **aws_options: Any) -> int:
+def _run(
+    kind: str,
+    source: Path,
+    out_root: Path,
+    yes: bool,
+    as_json: bool,
+    create_bucket: bool,
+    **aws_options: Any,
+) -> int:
     from compiler.deploy.flow import Io, Options, run_deploy, run_diff
 
     bundle = _bundle(source, out_root)
     aws = _session(aws_options["region"], aws_options["profile"], aws_options["endpoint_url"])
     out, err = _consoles()
-    opts = Options(stack_name=aws_options["stack_name"], bucket=aws_options["bucket"],
-                   prefix=aws_options["prefix"], create_bucket=create_bucket, yes=yes,
-                   as_json=as_json)
+    opts = Options(
+        stack_name=aws_options["stack_name"],
+        bucket=aws_options["bucket"],
+        prefix=aws_options["prefix"],
+        create_bucket=create_bucket,
+        yes=yes,
+        as_json=as_json,
+    )
     flow = run_deploy if kind == "deploy" else run_diff
     return flow(aws, bundle, opts, Io(out, err, _confirm))
 
 
-_SOURCE = click.argument("source", metavar="SPEC|OUTDIR",
-                         type=click.Path(path_type=Path))
-_OUT = click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("out"),
-                    show_default=True, help="Where a given spec is compiled to first.")
-_CREATE = click.option("--create-bucket", is_flag=True,
-                       help="Create the template bucket if missing (encrypted, versioned, "
-                            "public access blocked).")
-_JSON = click.option("--json", "as_json", is_flag=True,
-                     help="Print the result as JSON on stdout (deploy: stack, changes, outputs).")
+_SOURCE = click.argument("source", metavar="SPEC|OUTDIR", type=click.Path(path_type=Path))
+_OUT = click.option(
+    "--out",
+    "out_root",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Where a given spec is compiled to first.",
+)
+_CREATE = click.option(
+    "--create-bucket",
+    is_flag=True,
+    help="Create the template bucket if missing (encrypted, versioned, public access blocked).",
+)
+_JSON = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the result as JSON on stdout (deploy: stack, changes, outputs).",
+)
 
 
 @click.command()

@@ -66,8 +66,10 @@ class Aws:
         return self._clients[service]
 
     def _explain(self, exc: Exception, service: str, operation: str) -> DeployError:
-        endpoint = self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or (
-            f"for {service} in {self.region}"
+        endpoint = (
+            self.endpoint_url
+            or os.environ.get("AWS_ENDPOINT_URL")
+            or (f"for {service} in {self.region}")
         )
         return explain(exc, service, operation, profile=self.profile or "", endpoint=endpoint)
 

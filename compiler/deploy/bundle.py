@@ -100,21 +100,29 @@ class Bundle:
             for logical_id, body in (template.get("Resources") or {}).items():
                 if body.get("Type") != STACK_TYPE:
                     continue
-                url = next((s for s in _strings(body.get("Properties", {}).get("TemplateURL"))
-                            if _PREFIX_VAR in s), "")
+                url = next(
+                    (
+                        s
+                        for s in _strings(body.get("Properties", {}).get("TemplateURL"))
+                        if _PREFIX_VAR in s
+                    ),
+                    "",
+                )
                 if url:
                     found[(parent, logical_id)] = url.split(_PREFIX_VAR, 1)[1]
         return found
 
     def certificate_arns(self) -> list[str]:
         """ACM certificate ARNs written into the templates."""
-        return sorted({s for t in self.templates.values() for s in _strings(t)
-                       if _ACM_ARN.match(s)})
+        return sorted(
+            {s for t in self.templates.values() for s in _strings(t) if _ACM_ARN.match(s)}
+        )
 
     def connection_arns(self) -> list[str]:
         """Source connection ARNs given in the spec (a created one is not a literal)."""
-        return sorted({s for t in self.templates.values() for s in _strings(t)
-                       if _CONNECTION_ARN.match(s)})
+        return sorted(
+            {s for t in self.templates.values() for s in _strings(t) if _CONNECTION_ARN.match(s)}
+        )
 
     def external_source_buckets(self) -> list[str]:
         """S3 source buckets named literally in a pipeline's S3 source action."""
@@ -140,8 +148,9 @@ def _read_manifest(folder: Path) -> dict[str, str]:
     try:
         doc = json.loads(path.read_text())
     except FileNotFoundError as exc:
-        raise DeployError(f"{folder} has no {MANIFEST}; is it a folder `tsc compile` wrote?"
-                          ) from exc
+        raise DeployError(
+            f"{folder} has no {MANIFEST}; is it a folder `tsc compile` wrote?"
+        ) from exc
     except (OSError, ValueError) as exc:
         raise DeployError(f"cannot read {path}: {exc}") from exc
     files = doc.get("files") if isinstance(doc, dict) else None
@@ -158,8 +167,9 @@ def read_bundle(folder: Path) -> Bundle:
         try:
             data = (folder / name).read_bytes()
         except OSError as exc:
-            raise DeployError(f"{folder / name} is listed in {MANIFEST} but unreadable: "
-                              f"{exc.strerror}") from exc
+            raise DeployError(
+                f"{folder / name} is listed in {MANIFEST} but unreadable: {exc.strerror}"
+            ) from exc
         if hashlib.sha256(data).hexdigest() != expected:
             raise DeployError(f"{folder / name} differs from {MANIFEST}; compile again")
         files[name] = data

@@ -65,8 +65,7 @@ class ChangeSummary:
         return sum(c.action == action for s in self.stacks for c in s.changes)
 
     def replacements(self) -> int:
-        return sum(c.replacement in ("True", "Conditional") for s in self.stacks
-                   for c in s.changes)
+        return sum(c.replacement in ("True", "Conditional") for s in self.stacks for c in s.changes)
 
 
 def stack_state(aws: Aws, stack_name: str) -> StackState | None:
@@ -81,8 +80,9 @@ def stack_state(aws: Aws, stack_name: str) -> StackState | None:
     return StackState(
         stack_id=stack["StackId"],
         status=stack["StackStatus"],
-        parameters={p["ParameterKey"]: p.get("ParameterValue", "")
-                    for p in stack.get("Parameters") or []},
+        parameters={
+            p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters") or []
+        },
         outputs={o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs") or []},
         notes={o["OutputKey"]: o.get("Description") or "" for o in stack.get("Outputs") or []},
     )
@@ -114,33 +114,43 @@ def change_set_type(state: StackState | None, stack_name: str, region: str) -> s
     return "UPDATE"
 
 
-def _parameters(declared: list[str], given: dict[str, str], kind: str,
-                state: StackState | None) -> list[dict[str, Any]]:
+def _parameters(
+    declared: list[str], given: dict[str, str], kind: str, state: StackState | None
+) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
         {"ParameterKey": k, "ParameterValue": v} for k, v in sorted(given.items())
     ]
     if kind == "UPDATE" and state is not None:
         # keep what was set on the stack before (e.g. the AZ choices) rather than reset it
-        params += [{"ParameterKey": k, "UsePreviousValue": True}
-                   for k in declared if k not in given and k in state.parameters]
+        params += [
+            {"ParameterKey": k, "UsePreviousValue": True}
+            for k in declared
+            if k not in given and k in state.parameters
+        ]
     return params
 
 
-def create_change_set(aws: Aws, stack_name: str, template_url: str, given: dict[str, str],
-                      declared: list[str]) -> Proposed | None:
+def create_change_set(
+    aws: Aws, stack_name: str, template_url: str, given: dict[str, str], declared: list[str]
+) -> Proposed | None:
     """Create a change set on the root stack and wait for it; None when nothing changes."""
     state = stack_state(aws, stack_name)
     kind = change_set_type(state, stack_name, aws.region)
     name = "tsc-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     created = aws.call(
-        "cloudformation", "create_change_set", StackName=stack_name, ChangeSetName=name,
-        TemplateURL=template_url, ChangeSetType=kind, IncludeNestedStacks=True,
-        Capabilities=CAPABILITIES, Parameters=_parameters(declared, given, kind, state),
+        "cloudformation",
+        "create_change_set",
+        StackName=stack_name,
+        ChangeSetName=name,
+        TemplateURL=template_url,
+        ChangeSetType=kind,
+        IncludeNestedStacks=True,
+        Capabilities=CAPABILITIES,
+        Parameters=_parameters(declared, given, kind, state),
     )
     change_set_id: str = created["Id"]
     while True:
-        described = aws.call("cloudformation", "describe_change_set",
-                             ChangeSetName=change_set_id)
+        described = aws.call("cloudformation", "describe_change_set", ChangeSetName=change_set_id)
         status = described["Status"]
         if status not in _WAITING:
             break
@@ -164,8 +174,9 @@ def _all_changes(aws: Aws, change_set_id: str) -> tuple[dict[str, Any], list[dic
     token: str | None = None
     while True:
         extra = {"NextToken": token} if token else {}
-        page = aws.call("cloudformation", "describe_change_set", ChangeSetName=change_set_id,
-                        **extra)
+        page = aws.call(
+            "cloudformation", "describe_change_set", ChangeSetName=change_set_id, **extra
+        )
         first = first or page
         changes += [c["ResourceChange"] for c in page.get("Changes", []) if "ResourceChange" in c]
         token = page.get("NextToken")
@@ -174,9 +185,13 @@ def _all_changes(aws: Aws, change_set_id: str) -> tuple[dict[str, Any], list[dic
 
 
 def _resource_change(raw: dict[str, Any]) -> ResourceChange:
-    names = sorted({d["Target"]["Name"] for d in raw.get("Details") or []
-                    if d.get("Target", {}).get("Attribute") == "Properties"
-                    and d["Target"].get("Name")})
+    names = sorted(
+        {
+            d["Target"]["Name"]
+            for d in raw.get("Details") or []
+            if d.get("Target", {}).get("Attribute") == "Properties" and d["Target"].get("Name")
+        }
+    )
     return ResourceChange(
         action=raw.get("Action", ""),
         logical_id=raw.get("LogicalResourceId", ""),
@@ -189,8 +204,9 @@ def _resource_change(raw: dict[str, Any]) -> ResourceChange:
 Labels = dict[tuple[str, str], str]  # (parent label, nested stack logical ID) -> label
 
 
-def _walk(aws: Aws, change_set_id: str, label: str, labels: Labels,
-          out: list[StackChanges]) -> None:
+def _walk(
+    aws: Aws, change_set_id: str, label: str, labels: Labels, out: list[StackChanges]
+) -> None:
     """Append this change set's section (when it changes anything) and its children's."""
     _, raw_changes = _all_changes(aws, change_set_id)
     own: list[ResourceChange] = []
@@ -213,5 +229,6 @@ def summarize(aws: Aws, proposed: Proposed, root_label: str, labels: Labels) -> 
     _walk(aws, proposed.change_set_id, root_label, labels, sections)
     order = {label: i for i, label in enumerate([root_label, *labels.values()])}
     sections.sort(key=lambda s: (order.get(s.label, len(order)), s.label))
-    return ChangeSummary(proposed.change_set_id, first.get("StackId", ""), proposed.kind,
-                         tuple(sections))
+    return ChangeSummary(
+        proposed.change_set_id, first.get("StackId", ""), proposed.kind, tuple(sections)
+    )

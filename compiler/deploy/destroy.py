@@ -44,8 +44,12 @@ def _resources(aws: Aws, stack_id: str) -> Iterator[Resource]:
     """Every resource of the stack and of its nested stacks."""
     for page in aws.pages("cloudformation", "list_stack_resources", StackName=stack_id):
         for raw in page.get("StackResourceSummaries") or []:
-            resource = Resource(stack_id, raw["LogicalResourceId"], raw["ResourceType"],
-                                raw.get("PhysicalResourceId") or "")
+            resource = Resource(
+                stack_id,
+                raw["LogicalResourceId"],
+                raw["ResourceType"],
+                raw.get("PhysicalResourceId") or "",
+            )
             yield resource
             if resource.resource_type == STACK_TYPE and resource.physical_id.startswith("arn:"):
                 yield from _resources(aws, resource.physical_id)
@@ -75,11 +79,18 @@ def empty_bucket(aws: Aws, bucket: str) -> int:
     """Delete every object version and delete marker; the number removed."""
     removed = 0
     for page in aws.pages("s3", "list_object_versions", Bucket=bucket):
-        doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                  for key in ("Versions", "DeleteMarkers") for v in page.get(key) or []]
+        doomed = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for key in ("Versions", "DeleteMarkers")
+            for v in page.get(key) or []
+        ]
         for start in range(0, len(doomed), 1000):  # DeleteObjects takes at most 1000 keys
-            aws.call("s3", "delete_objects", Bucket=bucket,
-                     Delete={"Objects": doomed[start:start + 1000], "Quiet": True})
+            aws.call(
+                "s3",
+                "delete_objects",
+                Bucket=bucket,
+                Delete={"Objects": doomed[start : start + 1000], "Quiet": True},
+            )
         removed += len(doomed)
     return removed
 
@@ -92,20 +103,25 @@ def _confirm(stack_name: str, yes: bool, ask: Callable[[str], str]) -> None:
         raise DeployError(f"'{typed.strip()}' does not match '{stack_name}'; nothing was deleted")
 
 
-def run_destroy(aws: Aws, stack_name: str, yes: bool, ask: Callable[[str], str],
-                out: Console, err: Console) -> int:
+def run_destroy(
+    aws: Aws, stack_name: str, yes: bool, ask: Callable[[str], str], out: Console, err: Console
+) -> int:
     """Delete the stack after confirmation; report what stays behind."""
     state = changes.stack_state(aws, stack_name)
     if state is None:
         raise DeployError(f"no stack named '{stack_name}' in {aws.region}")
     if state.status.endswith("_IN_PROGRESS") and state.status != "REVIEW_IN_PROGRESS":
-        raise DeployError(f"stack '{stack_name}' is busy ({state.status}); wait for it to "
-                          "finish and rerun")
+        raise DeployError(
+            f"stack '{stack_name}' is busy ({state.status}); wait for it to finish and rerun"
+        )
     resources = list(_resources(aws, state.stack_id))
     kept = _kept(aws, resources)
     _confirm(stack_name, yes, ask)
-    for bucket in [r for r in resources if r.resource_type == "AWS::S3::Bucket"
-                   and r not in kept and r.physical_id]:
+    for bucket in [
+        r
+        for r in resources
+        if r.resource_type == "AWS::S3::Bucket" and r not in kept and r.physical_id
+    ]:
         count = empty_bucket(aws, bucket.physical_id)
         err.print(f"emptied bucket {bucket.physical_id} ({count} object versions)")
     since = last_event_time(aws, state.stack_id)
@@ -113,8 +129,11 @@ def run_destroy(aws: Aws, stack_name: str, yes: bool, ask: Callable[[str], str],
     with report.live_events(err) as render:
         outcome = watch(aws, stack_name, state.stack_id, since, {}, render)
     if not outcome.succeeded:
-        cause = (report.render_failure(outcome.first_failure) if outcome.first_failure
-                 else "no failed resource reported")
+        cause = (
+            report.render_failure(outcome.first_failure)
+            if outcome.first_failure
+            else "no failed resource reported"
+        )
         raise DeployError(f"delete failed ({outcome.status}): {cause}")
     out.print(f"deleted stack {stack_name}")
     _report_kept(out, kept, aws.region)
@@ -130,8 +149,9 @@ def _report_templates(out: Console, stack_name: str, parameters: dict[str, str])
     if not bucket or len(parts) < 2 or parts[-2] != stack_name:
         return
     where = f"s3://{bucket}/{'/'.join(parts[:-1])}/"
-    out.print(f"Uploaded templates stay in {where}  remove: aws s3 rm {where} --recursive",
-              soft_wrap=True)
+    out.print(
+        f"Uploaded templates stay in {where}  remove: aws s3 rm {where} --recursive", soft_wrap=True
+    )
 
 
 def _report_kept(out: Console, kept: list[Resource], region: str) -> None:
@@ -141,5 +161,6 @@ def _report_kept(out: Console, kept: list[Resource], region: str) -> None:
     for r in sorted(kept, key=lambda r: (r.resource_type, r.physical_id)):
         command = _REMOVE.get(r.resource_type, "delete it in the console if unneeded")
         how = command.format(id=r.physical_id, region=region)
-        out.print(f"  {r.resource_type} {escape(r.physical_id)}  remove: {escape(how)}",
-                  soft_wrap=True)
+        out.print(
+            f"  {r.resource_type} {escape(r.physical_id)}  remove: {escape(how)}", soft_wrap=True
+        )

@@ -51,6 +51,7 @@ class _Prepared:
 
 def _labels(bundle: Bundle) -> dict[tuple[str, str], str]:
     """(parent template stem, nested stack logical ID) -> child template stem."""
+
     def stem(file: str) -> str:
         return file.rsplit(".", 1)[0]
 
@@ -76,8 +77,10 @@ def _prepare(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> _Prepared:
     prefix = upload.set_prefix(opts.prefix, stack_name, bundle)
     previous = state.parameters.get("TemplatePrefix") if state else None
     done = upload.upload_bundle(aws, bundle, bucket, prefix, account, previous)
-    io.err.print(f"templates: s3://{bucket}/{prefix} ({len(done.uploaded)} uploaded, "
-                 f"{len(done.copied)} copied, {len(done.unchanged)} unchanged)")
+    io.err.print(
+        f"templates: s3://{bucket}/{prefix} ({len(done.uploaded)} uploaded, "
+        f"{len(done.copied)} copied, {len(done.unchanged)} unchanged)"
+    )
     url = upload.template_url(aws, bucket, prefix + bundle.root_file)
     given = {"TemplateBucket": bucket, "TemplatePrefix": prefix}
     proposed = changes.create_change_set(aws, stack_name, url, given, bundle.root_parameters())
@@ -122,18 +125,21 @@ def _reminders(aws: Aws, state: changes.StackState, io: Io) -> None:
 
     if connection_status(aws, arn) != "AVAILABLE":
         console = CONNECTIONS_CONSOLE.format(region=aws.region)
-        io.out.print(f"next: activate the source connection once in the console: {console} "
-                     f"(connection {arn}); the pipeline starts after that", soft_wrap=True)
+        io.out.print(
+            f"next: activate the source connection once in the console: {console} "
+            f"(connection {arn}); the pipeline starts after that",
+            soft_wrap=True,
+        )
 
 
-def _finish(aws: Aws, stack_name: str, io: Io, as_json: bool,
-            summary: changes.ChangeSummary | None) -> int:
+def _finish(
+    aws: Aws, stack_name: str, io: Io, as_json: bool, summary: changes.ChangeSummary | None
+) -> int:
     state = changes.stack_state(aws, stack_name)
     if state is None:
         raise DeployError(f"stack '{stack_name}' disappeared while deploying")
     if as_json:
-        io.out.out(report.deployed_json(stack_name, state.status, summary, state.outputs),
-                   end="")
+        io.out.out(report.deployed_json(stack_name, state.status, summary, state.outputs), end="")
         return 0
     io.out.print(f"stack {stack_name}: {state.status}")
     report.render_outputs(io.out, state.outputs, state.notes)
@@ -157,12 +163,25 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
     since = last_event_time(aws, summary.stack_id)
     aws.call("cloudformation", "execute_change_set", ChangeSetName=summary.change_set_id)
     with report.live_events(io.err) as render:
-        outcome = watch(aws, prepared.stack_name, summary.stack_id, since, prepared.labels,
-                        render, root_label="root")
+        outcome = watch(
+            aws,
+            prepared.stack_name,
+            summary.stack_id,
+            since,
+            prepared.labels,
+            render,
+            root_label="root",
+        )
     if not outcome.succeeded:
-        cause = (report.render_failure(outcome.first_failure) if outcome.first_failure
-                 else "no failed resource reported")
-        hint = (f"; delete it with `tsc destroy {prepared.stack_name}` before deploying again"
-                if outcome.status == "ROLLBACK_COMPLETE" else "")
+        cause = (
+            report.render_failure(outcome.first_failure)
+            if outcome.first_failure
+            else "no failed resource reported"
+        )
+        hint = (
+            f"; delete it with `tsc destroy {prepared.stack_name}` before deploying again"
+            if outcome.status == "ROLLBACK_COMPLETE"
+            else ""
+        )
         raise DeployError(f"deploy failed ({outcome.status}): {cause}{hint}")
     return _finish(aws, prepared.stack_name, io, opts.as_json, summary)

@@ -70,11 +70,15 @@ def _certificates(aws: Aws, bundle: Bundle) -> tuple[list[str], list[str]]:
             continue
         status = _certificate_state(aws, arn)
         if status is None:
-            problems.append(f"certificate {arn} does not exist in {aws.region}; check "
-                            "'endpoint.domain.certificate_arn'")
+            problems.append(
+                f"certificate {arn} does not exist in {aws.region}; check "
+                "'endpoint.domain.certificate_arn'"
+            )
         elif status != "ISSUED":
-            warnings.append(f"certificate {arn} is {status}: the endpoint's HTTPS listener or "
-                            "domain fails until it is ISSUED (finish its DNS validation)")
+            warnings.append(
+                f"certificate {arn} is {status}: the endpoint's HTTPS listener or "
+                "domain fails until it is ISSUED (finish its DNS validation)"
+            )
     return problems, warnings
 
 
@@ -85,8 +89,10 @@ def _source_buckets(aws: Aws, bundle: Bundle) -> list[str]:
             status = aws.call("s3", "get_bucket_versioning", Bucket=bucket).get("Status")
         except AwsError as exc:
             if exc.code == "NoSuchBucket":
-                problems.append(f"source bucket '{bucket}' does not exist; create it "
-                                "(with versioning) or fix 'source.bucket'")
+                problems.append(
+                    f"source bucket '{bucket}' does not exist; create it "
+                    "(with versioning) or fix 'source.bucket'"
+                )
                 continue
             raise
         if status != "Enabled":
@@ -115,8 +121,10 @@ def pending_connection_warning(aws: Aws, arn: str, created: bool) -> str | None:
         return None
     state = f"is {status}" if status else "may still be PENDING"
     console = CONNECTIONS_CONSOLE.format(region=aws.region)
-    return (f"source connection {arn} {state}: activate it once in the console ({console}), "
-            "or the pipeline's source stage cannot start")
+    return (
+        f"source connection {arn} {state}: activate it once in the console ({console}), "
+        "or the pipeline's source stage cannot start"
+    )
 
 
 def preflight(aws: Aws, bundle: Bundle, existing_connection: str | None) -> Preflight:

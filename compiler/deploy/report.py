@@ -55,8 +55,10 @@ def render_summary(console: Console, summary: ChangeSummary, stack_name: str) ->
         for change in section.changes:
             if summary.kind == "UPDATE" or change.action != "Add":
                 console.print(_line(change))
-    total = (f"{summary.count('Add')} to add, {summary.count('Modify')} to modify, "
-             f"{summary.count('Remove')} to remove")
+    total = (
+        f"{summary.count('Add')} to add, {summary.count('Modify')} to modify, "
+        f"{summary.count('Remove')} to remove"
+    )
     replaced = summary.replacements()
     if replaced:
         total += f", [bold red]{replaced} REPLACED[/]"
@@ -70,10 +72,19 @@ def _summary_doc(summary: ChangeSummary | None) -> dict[str, Any]:
         "changes": True,
         "kind": summary.kind,
         "stacks": [
-            {"stack": s.label, "resources": [
-                {"action": c.action, "logical_id": c.logical_id, "type": c.resource_type,
-                 "replacement": c.replacement, "properties": list(c.properties)}
-                for c in s.changes]}
+            {
+                "stack": s.label,
+                "resources": [
+                    {
+                        "action": c.action,
+                        "logical_id": c.logical_id,
+                        "type": c.resource_type,
+                        "replacement": c.replacement,
+                        "properties": list(c.properties),
+                    }
+                    for c in s.changes
+                ],
+            }
             for s in summary.stacks
         ],
     }
@@ -84,11 +95,11 @@ def summary_json(summary: ChangeSummary | None) -> str:
     return json.dumps(_summary_doc(summary), indent=2, sort_keys=True) + "\n"
 
 
-def deployed_json(stack: str, status: str, summary: ChangeSummary | None,
-                  outputs: dict[str, str]) -> str:
+def deployed_json(
+    stack: str, status: str, summary: ChangeSummary | None, outputs: dict[str, str]
+) -> str:
     """What `tsc deploy --json` prints: the stack, its status, what changed, its outputs."""
-    doc = {"stack": stack, "status": status, "changes": _summary_doc(summary),
-           "outputs": outputs}
+    doc = {"stack": stack, "status": status, "changes": _summary_doc(summary), "outputs": outputs}
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
@@ -99,8 +110,10 @@ def _status(status: str) -> str:
 
 def _event_line(event: Event) -> str:
     reason = f"  {escape(event.reason)}" if event.reason else ""
-    return (f"{event.timestamp:%H:%M:%S} {escape(event.stack_label)} "
-            f"{escape(event.logical_id)} {_status(event.status)}{reason}")
+    return (
+        f"{event.timestamp:%H:%M:%S} {escape(event.stack_label)} "
+        f"{escape(event.logical_id)} {_status(event.status)}{reason}"
+    )
 
 
 def _table(progress: dict[str, tuple[str, int]]) -> Table:
@@ -137,5 +150,7 @@ def render_outputs(console: Console, outputs: dict[str, str], notes: dict[str, s
 def render_failure(event: Event) -> str:
     """One line naming the first failed resource, where, and why."""
     where = f"in stack '{event.stack_label}'"
-    return (f"{event.logical_id} ({event.resource_type}) {where} failed ({event.status}): "
-            f"{event.reason or 'no reason given'}")
+    return (
+        f"{event.logical_id} ({event.resource_type}) {where} failed ({event.status}): "
+        f"{event.reason or 'no reason given'}"
+    )

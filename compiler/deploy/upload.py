@@ -67,17 +67,33 @@ def _create_bucket(aws: Aws, bucket: str) -> None:
         aws.call("s3", "create_bucket", **params)
     except AwsError as exc:
         if exc.code == "BucketAlreadyExists":
-            raise DeployError(f"bucket name '{bucket}' is taken by another AWS account; "
-                              "choose another --bucket") from exc
+            raise DeployError(
+                f"bucket name '{bucket}' is taken by another AWS account; choose another --bucket"
+            ) from exc
         if exc.code != "BucketAlreadyOwnedByYou":
             raise
-    aws.call("s3", "put_public_access_block", Bucket=bucket, PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": True,
-        "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
-    aws.call("s3", "put_bucket_encryption", Bucket=bucket, ServerSideEncryptionConfiguration={
-        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    aws.call("s3", "put_bucket_versioning", Bucket=bucket,
-             VersioningConfiguration={"Status": "Enabled"})
+    aws.call(
+        "s3",
+        "put_public_access_block",
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    aws.call(
+        "s3",
+        "put_bucket_encryption",
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    aws.call(
+        "s3", "put_bucket_versioning", Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}
+    )
 
 
 def ensure_bucket(aws: Aws, bucket: str, account: str, create: bool) -> bool:
@@ -95,8 +111,7 @@ def ensure_bucket(aws: Aws, bucket: str, account: str, create: bool) -> bool:
 
 def _stored_sha(aws: Aws, bucket: str, key: str, account: str) -> str | None:
     try:
-        head = aws.call("s3", "head_object", Bucket=bucket, Key=key,
-                        ExpectedBucketOwner=account)
+        head = aws.call("s3", "head_object", Bucket=bucket, Key=key, ExpectedBucketOwner=account)
     except AwsError as exc:
         if exc.code in _NOT_FOUND:
             return None
@@ -110,8 +125,9 @@ def _order(bundle: Bundle) -> list[str]:
     return sorted(bundle.files, key=lambda name: (name == bundle.root_file, name))
 
 
-def upload_bundle(aws: Aws, bundle: Bundle, bucket: str, prefix: str, account: str,
-                  previous_prefix: str | None) -> Upload:
+def upload_bundle(
+    aws: Aws, bundle: Bundle, bucket: str, prefix: str, account: str, previous_prefix: str | None
+) -> Upload:
     """Put every file of `bundle` under `prefix` unless already there."""
     outcome: dict[str, list[str]] = {"uploaded": [], "copied": [], "unchanged": []}
     for name in _order(bundle):
@@ -121,16 +137,35 @@ def upload_bundle(aws: Aws, bundle: Bundle, bucket: str, prefix: str, account: s
             continue
         old_key = f"{previous_prefix}{name}" if previous_prefix else None
         if old_key and old_key != key and _stored_sha(aws, bucket, old_key, account) == sha:
-            aws.call("s3", "copy_object", Bucket=bucket, Key=key, ExpectedBucketOwner=account,
-                     CopySource={"Bucket": bucket, "Key": old_key}, MetadataDirective="COPY")
+            aws.call(
+                "s3",
+                "copy_object",
+                Bucket=bucket,
+                Key=key,
+                ExpectedBucketOwner=account,
+                CopySource={"Bucket": bucket, "Key": old_key},
+                MetadataDirective="COPY",
+            )
             outcome["copied"].append(name)
             continue
-        aws.call("s3", "put_object", Bucket=bucket, Key=key, Body=bundle.files[name],
-                 Metadata={"sha256": sha}, ExpectedBucketOwner=account,
-                 ContentType=_CONTENT_TYPES.get(name.rsplit(".", 1)[-1], "text/plain"))
+        aws.call(
+            "s3",
+            "put_object",
+            Bucket=bucket,
+            Key=key,
+            Body=bundle.files[name],
+            Metadata={"sha256": sha},
+            ExpectedBucketOwner=account,
+            ContentType=_CONTENT_TYPES.get(name.rsplit(".", 1)[-1], "text/plain"),
+        )
         outcome["uploaded"].append(name)
-    return Upload(bucket, prefix, tuple(outcome["uploaded"]), tuple(outcome["copied"]),
-                  tuple(outcome["unchanged"]))
+    return Upload(
+        bucket,
+        prefix,
+        tuple(outcome["uploaded"]),
+        tuple(outcome["copied"]),
+        tuple(outcome["unchanged"]),
+    )
 
 
 def template_url(aws: Aws, bucket: str, key: str) -> str:

@@ -58,8 +58,9 @@ def last_event_time(aws: Aws, stack_id: str) -> datetime | None:
     return max((e["Timestamp"] for e in events), default=None)
 
 
-def _new_events(aws: Aws, stack_id: str, followed: _Followed,
-                since: datetime | None) -> list[dict[str, Any]]:
+def _new_events(
+    aws: Aws, stack_id: str, followed: _Followed, since: datetime | None
+) -> list[dict[str, Any]]:
     fresh: list[dict[str, Any]] = []
     try:
         for page in aws.pages("cloudformation", "describe_stack_events", StackName=stack_id):
@@ -90,8 +91,12 @@ def _to_event(raw: dict[str, Any], label: str) -> Event:
 def first_failure(events: list[Event]) -> Event | None:
     """The root cause among failed events (see the module docstring)."""
     failed = [e for e in events if e.status.endswith("_FAILED")]
-    causes = [e for e in failed if e.resource_type != STACK_TYPE
-              and not any(word in e.reason.lower() for word in _COLLATERAL)]
+    causes = [
+        e
+        for e in failed
+        if e.resource_type != STACK_TYPE
+        and not any(word in e.reason.lower() for word in _COLLATERAL)
+    ]
     pool = causes or failed
     return min(pool, key=lambda e: e.timestamp) if pool else None
 
@@ -103,8 +108,15 @@ def _terminal(status: str) -> bool:
 Render = Callable[[Event | None, dict[str, tuple[str, int]]], None]
 
 
-def watch(aws: Aws, stack_name: str, stack_id: str, since: datetime | None,
-          labels: dict[tuple[str, str], str], render: Render, root_label: str = "") -> Outcome:
+def watch(
+    aws: Aws,
+    stack_name: str,
+    stack_id: str,
+    since: datetime | None,
+    labels: dict[tuple[str, str], str],
+    render: Render,
+    root_label: str = "",
+) -> Outcome:
     """Poll events until the root stack settles; Ctrl-C raises Interrupted."""
     followed: dict[str, _Followed] = {stack_id: _Followed(root_label or stack_name)}
     history: list[Event] = []
@@ -122,8 +134,14 @@ def watch(aws: Aws, stack_name: str, stack_id: str, since: datetime | None,
     return Outcome(root_status, ok, None if ok else first_failure(history))
 
 
-def _poll_all(aws: Aws, followed: dict[str, _Followed], since: datetime | None,
-              labels: dict[tuple[str, str], str], history: list[Event], render: Render) -> None:
+def _poll_all(
+    aws: Aws,
+    followed: dict[str, _Followed],
+    since: datetime | None,
+    labels: dict[tuple[str, str], str],
+    history: list[Event],
+    render: Render,
+) -> None:
     """One pass over every followed stack, repeated while it discovers nested stacks."""
     polled: set[str] = set()
     while set(followed) - polled:
@@ -137,8 +155,13 @@ def _poll_all(aws: Aws, followed: dict[str, _Followed], since: datetime | None,
                 render(event, _progress(followed))
 
 
-def _track(followed: dict[str, _Followed], sid: str, raw: dict[str, Any], event: Event,
-           labels: dict[tuple[str, str], str]) -> None:
+def _track(
+    followed: dict[str, _Followed],
+    sid: str,
+    raw: dict[str, Any],
+    event: Event,
+    labels: dict[tuple[str, str], str],
+) -> None:
     state = followed[sid]
     if raw.get("PhysicalResourceId") == sid:
         state.status = event.status
