@@ -26,6 +26,7 @@ __all__ = ["KeyPath", "LoadedSpec", "Position", "dotted", "load_spec", "load_tex
 MAX_BYTES = 256 * 1024
 MAX_NODES = 10_000  # values after alias expansion; real specs hold a few hundred
 MAX_DEPTH = 20  # the language nests five levels deep
+_TOO_DEEP = f"the document nests deeper than {MAX_DEPTH} levels"
 
 # Characters YAML 1.2 allows in a stream (https://yaml.org/spec/1.2.2/#51-character-set).
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -137,13 +138,21 @@ def load_text(file: str, text: str) -> tuple[LoadedSpec | None, list[Diagnostic]
     except ComposeError as error:
         return None, [_error(file, *error.mark, error.code, error.message, error.hint)]
     except yaml.MarkedYAMLError as error:
+        # newer libyaml caps nesting itself, and meets it while scanning ahead of our check
+        if "nesting depth" in str(error.problem):
+            return None, [_error(file, *_mark(error), "TS008", _TOO_DEEP)]
         return None, [_syntax_error(file, text, error)]
     return _document(file, composed)
 
 
+def _mark(error: yaml.MarkedYAMLError) -> tuple[int, int]:
+    mark = error.problem_mark or error.context_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 def _syntax_error(file: str, text: str, error: yaml.MarkedYAMLError) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    line, col = _mark(error)
     problem = error.problem or "invalid YAML"
     context = (
         f" ({error.context} at line {error.context_mark.line + 1})"
