@@ -79,6 +79,12 @@ class MotoServer:
         request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
         urllib.request.urlopen(request, timeout=10)
 
+    def pace(self, seconds: float) -> None:
+        """Make each resource take `seconds`, and change sets execute in the background."""
+        body = f'{{"seconds": {seconds}}}'.encode()
+        request = urllib.request.Request(f"{self.url}/moto-ext/pace", data=body, method="POST")
+        urllib.request.urlopen(request, timeout=10)
+
     def fail_resource(self, logical_id: str, reason: str) -> None:
         """Arm the extension so that this resource fails to create or update."""
         body = f'{{"logical_id": "{logical_id}", "reason": "{reason}"}}'.encode()

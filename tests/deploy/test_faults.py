@@ -7,11 +7,14 @@ the cause is gone succeeds.
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -98,45 +101,91 @@ def test_endpoint_stopped_before_deploy_then_rerun(own_server, tsc, hello, monke
 class _Reader(threading.Thread):
     """Collects a pipe's text as it arrives (a prompt has no newline to wait for)."""
 
-    def __init__(self, pipe: object) -> None:
+    def __init__(self, pipe: Any) -> None:
         super().__init__(daemon=True)
         self.pipe, self.text = pipe, ""
 
     def run(self) -> None:
-        while chunk := os.read(self.pipe.fileno(), 4096):  # type: ignore[attr-defined]
+        while chunk := os.read(self.pipe.fileno(), 4096):
             self.text += chunk.decode()
 
-    def wait_for(self, needle: str, seconds: float = 60) -> None:
+    def wait_for(self, pattern: str, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
-        while needle not in self.text:
+        while not re.search(pattern, self.text):
             assert time.monotonic() < deadline, self.text
-            time.sleep(0.05)
+            time.sleep(0.02)
+
+
+def spawn(*args: str) -> tuple[subprocess.Popen[bytes], _Reader]:
+    """`tsc` in a process of its own (so it can be interrupted), its stderr being read."""
+    command = [sys.executable, "-c", "from compiler.cli import main; main()", *args]
+    process = subprocess.Popen(
+        command, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    reader = _Reader(process.stderr)
+    reader.start()
+    return process, reader
+
+
+# an event line of a nested stack: the deploy is under way and waiting
+WAITING = r"\d\d:\d\d:\d\d network \w+ CREATE_COMPLETE"
+
+
+def wait_until_created(name: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while status(name) != "CREATE_COMPLETE":
+        assert time.monotonic() < deadline, status(name)
+        time.sleep(0.1)
 
 
 def test_endpoint_stopped_during_deploy_then_rerun(own_server, tsc, hello, monkeypatch):
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    command = [sys.executable, "-c", "from compiler.cli import main; main()",
-               "deploy", str(hello), "--create-bucket"]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    stderr = _Reader(process.stderr)
-    stderr.start()
-    stderr.wait_for("Deploy these changes?")  # templates uploaded, change set created
+    own_server.pace(0.05)
+    process, stderr = spawn("deploy", str(hello), "--yes", "--create-bucket")
+    stderr.wait_for(WAITING)
     own_server.stop()
-    assert process.stdin is not None
-    process.stdin.write(b"y\n")
-    process.stdin.close()
     process.wait(timeout=60)
     stderr.join(timeout=10)
     assert process.returncode == 1
-    answered = stderr.text.replace("[y/N]: ", "[y/N]: y\n")  # a terminal echoes the answer
-    assert one_error_line(answered).startswith(
+    assert one_error_line(stderr.text).startswith(
         f"error: cannot reach the AWS endpoint {own_server.url}"
     )
     own_server.start()  # a new, empty endpoint: the rerun starts from scratch
     rerun = tsc("deploy", str(hello), "--yes", "--create-bucket")
     assert rerun.exit_code == 0, rerun.stderr
+    assert status("hello") == "CREATE_COMPLETE"
+
+
+def test_ctrl_c_while_waiting_leaves_the_stack_deploying(aws, hello):
+    aws.pace(0.05)
+    process, stderr = spawn("deploy", str(hello), "--yes", "--create-bucket")
+    stderr.wait_for(WAITING)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)
+    stderr.join(timeout=10)
+    assert process.returncode == 130
+    assert stderr.text.splitlines()[-1] == (
+        "interrupted: stack 'hello' goes on in CloudFormation; follow it with `aws "
+        "cloudformation describe-stack-events --stack-name hello --region us-east-1` or in "
+        "the console"
+    )
+    assert status("hello") == "CREATE_IN_PROGRESS"
+    wait_until_created("hello")
+
+
+def test_deploy_while_another_runs_is_refused(aws, tsc, hello):
+    aws.pace(0.05)
+    process, stderr = spawn("deploy", str(hello), "--yes", "--create-bucket")
+    stderr.wait_for(WAITING)
+    busy = tsc("deploy", str(hello), "--yes")
+    assert busy.exit_code == 1
+    assert one_error_line(busy.stderr) == (
+        "error: stack 'hello' is busy (CREATE_IN_PROGRESS); wait for it to finish (follow it: "
+        "aws cloudformation describe-stack-events --stack-name hello --region us-east-1) and "
+        "rerun"
+    )
+    process.wait(timeout=60)
+    assert process.returncode == 0, stderr.text
     assert status("hello") == "CREATE_COMPLETE"
 
 

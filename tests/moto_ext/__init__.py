@@ -49,7 +49,9 @@ Test control and the connections API (control.py)
 - GetConnection (CodeConnections, absent from moto) answers PENDING for the connections
   stacks created here, and ResourceNotFoundException for any other ARN.
 - `POST /moto-ext/fail {"logical_id": ..., "reason": ...}` makes that resource fail,
-  for fault tests; `POST /moto-api/reset` clears it with moto's state.
+  for fault tests; `POST /moto-ext/pace {"seconds": s}` makes each resource take s
+  seconds and ExecuteChangeSet return at once (the work goes on in a thread, as in AWS),
+  so a client really waits; `POST /moto-api/reset` clears both with moto's state.
 """
 
 from __future__ import annotations

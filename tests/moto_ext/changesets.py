@@ -4,12 +4,14 @@ Diffs see parameter changes (through Fn::Sub too, which TemplateURL uses) and ca
 Replacement and property Details; IncludeNestedStacks gives each nested stack its own
 change set; an UPDATE with nothing to change fails as in AWS; executing builds the stack
 from the change set (Outputs included) and a failure rolls it back (events.py). moto
-does all of it synchronously inside the API call, and so does this.
+does all of it synchronously inside the API call, and so does this, unless a test set a
+pace (control.py): then ExecuteChangeSet returns at once and the work goes on in a thread.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from moto.cloudformation import models, parsing, responses
@@ -17,6 +19,7 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.utils import generate_changeset_id, get_stack_from_s3_url
 from moto.utilities.utils import get_partition
 
+from tests.moto_ext import control
 from tests.moto_ext.events import ResourceFailed
 
 _SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
@@ -279,15 +282,24 @@ def _patch_execute() -> None:
             )
         stack = self.stacks[change_set.stack_id]
         change_set.execution_status = "EXECUTE_COMPLETE"
-        try:
-            if change_set.change_set_type == "CREATE":
-                _create_from_change_set(stack, change_set)
-            else:
-                stack.update(change_set.template, parameters=change_set.parameters)
-        except ResourceFailed:
-            pass  # the stack's status and events already tell what failed
+        if not control.pace():
+            _apply(stack, change_set)
+            return
+        # paced: return at once and work in the background, as CloudFormation does
+        stack.status = f"{change_set.change_set_type}_IN_PROGRESS"
+        threading.Thread(target=_apply, args=(stack, change_set), daemon=True).start()
 
     models.CloudFormationBackend.execute_change_set = execute
+
+
+def _apply(stack: Any, change_set: Any) -> None:
+    try:
+        if change_set.change_set_type == "CREATE":
+            _create_from_change_set(stack, change_set)
+        else:
+            stack.update(change_set.template, parameters=change_set.parameters)
+    except ResourceFailed:
+        pass  # the stack's status and events already tell what failed
 
 
 def install() -> None:

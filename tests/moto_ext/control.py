@@ -2,7 +2,9 @@
 
 `/moto-ext/cfn-response/<id>` receives custom-resource responses (the handler PUTs its
 JSON there, as it would to CloudFormation's pre-signed S3 URL). `/moto-ext/fail` arms a
-resource failure for fault tests, in the spirit of moto's own `/moto-api/` endpoints.
+resource failure for fault tests, and `/moto-ext/pace` makes each resource take a while
+(and change sets execute in the background, as in AWS), in the spirit of moto's own
+`/moto-api/` endpoints.
 `/moto-api/reset` also clears this state. GetConnection (CodeConnections, which moto
 lacks) answers for the connections stacks created here, all PENDING as in AWS.
 """
@@ -19,6 +21,8 @@ _RESPONSES: dict[str, dict[str, Any]] = {}
 # logical ID -> reason: the resource fails every time it is created or updated
 _FAILURES: dict[str, str] = {}
 _SERVER: dict[str, str] = {"url": "http://127.0.0.1:5000"}
+# seconds each resource takes; above 0, change sets execute in the background (changesets.py)
+_PACE: dict[str, float] = {"seconds": 0.0}
 # connection ARN -> status, for the connections API moto lacks (see `_connections`)
 _CONNECTIONS: dict[str, str] = {}
 _CONNECTION_TARGETS = ("CodeStar_connections_20191201.", "CodeConnections_20231201.")  # in
@@ -42,6 +46,11 @@ def take_response(request_id: str) -> dict[str, Any] | None:
         return _RESPONSES.pop(request_id, None)
 
 
+def pace() -> float:
+    """Seconds each resource takes (0: moto's instant, synchronous way)."""
+    return _PACE["seconds"]
+
+
 def failure_for(logical_id: str) -> str | None:
     """The armed failure reason for a logical ID, or None."""
     with _LOCK:
@@ -59,6 +68,7 @@ def reset() -> None:
         _RESPONSES.clear()
         _FAILURES.clear()
         _CONNECTIONS.clear()
+        _PACE["seconds"] = 0.0
 
 
 def _connections(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -104,6 +114,10 @@ def wrap(app: WsgiApp) -> WsgiApp:
             with _LOCK:
                 _RESPONSES[request_id] = doc
             return _reply(start_response, "200 OK", {})
+        if path == "/moto-ext/pace":
+            doc = json.loads(_read_body(environ) or b"{}")
+            _PACE["seconds"] = float(doc["seconds"])
+            return _reply(start_response, "200 OK", {"pace": _PACE["seconds"]})
         if path == "/moto-ext/fail":
             doc = json.loads(_read_body(environ) or b"{}")
             with _LOCK:

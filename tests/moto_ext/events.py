@@ -8,6 +8,7 @@ nested stack resource with CloudFormation's wording, instead of failing the API 
 from __future__ import annotations
 
 import contextlib
+import time
 import traceback
 from typing import Any
 
@@ -73,6 +74,7 @@ def _physical_id(resource: Any) -> str:
 def _run_with_events(verb: str, logical_id: str, rtype: str, stack: Any, work: Any) -> Any:
     """Run a create/update of one resource between IN_PROGRESS and COMPLETE/FAILED events."""
     add_event(stack, logical_id, rtype, f"{verb}_IN_PROGRESS")
+    time.sleep(control.pace())  # a resource takes a while, when a test asks for it
     armed = control.failure_for(logical_id)
     try:
         if armed is not None:
@@ -137,15 +139,16 @@ def _patch_resource_events() -> None:
     parsing.parse_and_update_resource = update
 
 
-_NO_OUTPUTS = ("REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "DELETE_COMPLETE")
+_NO_OUTPUTS = ("ROLLBACK_COMPLETE", "DELETE_COMPLETE")
 
 
 def _patch_outputs_of_failed() -> None:
-    """A stack that never finished creating has no outputs (moto evaluated them anyway)."""
+    """A stack that is not done, or never finished creating, shows no outputs (moto
+    evaluated them anyway, creating missing resources as a side effect)."""
     original = models.Stack.outputs
 
     def outputs(self: Any) -> Any:
-        if self.status in _NO_OUTPUTS:
+        if self.status in _NO_OUTPUTS or self.status.endswith("_IN_PROGRESS"):
             return None
         try:
             return original.fget(self)

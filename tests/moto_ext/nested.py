@@ -34,7 +34,7 @@ def _patch_listed_resources() -> None:
         declared = resource_map._resource_json_map
         return [
             v
-            for k, v in resource_map._parsed_resources.items()
+            for k, v in list(resource_map._parsed_resources.items())
             if k in declared and hasattr(v, "logical_resource_id")
         ]
 
