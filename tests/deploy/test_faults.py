@@ -210,7 +210,17 @@ def test_failed_create_names_the_resource_then_rollback_complete_is_explained(aw
     assert cleared.exit_code == 0, cleared.stderr
 
 
-def test_destroy_needs_the_stack_name_typed(aws, tsc, hello):
+def bucket_of(logical_id: str) -> str:
+    """Physical name of a bucket of the deployed stack 'hello', by its logical ID."""
+    cfn = boto3.client("cloudformation")
+    for stack in cfn.describe_stacks()["Stacks"]:
+        for r in cfn.list_stack_resources(StackName=stack["StackId"])["StackResourceSummaries"]:
+            if r["LogicalResourceId"] == logical_id and r["ResourceType"] == "AWS::S3::Bucket":
+                return str(r["PhysicalResourceId"])
+    raise AssertionError(f"no bucket {logical_id}")
+
+
+def test_destroy_needs_the_name_typed_and_empties_the_stacks_buckets(aws, tsc, hello):
     assert tsc("deploy", str(hello), "--yes", "--create-bucket").exit_code == 0
     refused = tsc("destroy", "hello", input="helo\n")
     assert refused.exit_code == 1
@@ -218,9 +228,25 @@ def test_destroy_needs_the_stack_name_typed(aws, tsc, hello):
         "error: 'helo' does not match 'hello'; nothing was deleted"
     )
     assert status("hello") == "CREATE_COMPLETE"
+
+    s3 = boto3.client("s3")
+    artifacts, source = bucket_of("ArtifactBucket"), bucket_of("SourceBucket")
+    s3.put_bucket_versioning(Bucket=artifacts, VersioningConfiguration={"Status": "Enabled"})
+    for body in (b"build 1", b"build 2"):  # two versions, then a delete marker
+        s3.put_object(Bucket=artifacts, Key="hello/BuildArtif/out.zip", Body=body)
+    s3.delete_object(Bucket=artifacts, Key="hello/BuildArtif/out.zip")
+    s3.put_object(Bucket=source, Key="hello/source.zip", Body=b"source")
+
     confirmed = tsc("destroy", "hello", input="hello\n")
     assert confirmed.exit_code == 0, confirmed.stderr
+    assert f"emptied bucket {artifacts} (3 object versions)" in confirmed.stderr
     assert "deleted stack hello" in confirmed.stdout
+    assert artifacts not in {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    # the source bucket is retained by design, with what it holds, and named with its remedy
+    assert s3.get_object(Bucket=source, Key="hello/source.zip")["Body"].read() == b"source"
+    assert f"AWS::S3::Bucket {source}  remove: aws s3 rb s3://{source} --force" in (
+        confirmed.stdout
+    )
 
 
 def test_declined_deploy_changes_nothing(aws, tsc, hello):
