@@ -29,21 +29,27 @@ Custom resources (custom.py)
 - A `Custom::*` resource runs its Lambda function's inline Python in-process (moto needs
   Docker for that) and uses the response the handler PUTs to its ResponseURL.
 
-Resource types moto's CloudFormation does not create (resources.py): each creates the
-object through that service's API into moto's own backend, so the API shows it; updates
-and deletes go the same way (a stack delete removes the pipeline, API, alarms, ...).
-- AWS::ApiGatewayV2::Api, Integration, Route, Stage, VpcLink, Authorizer
+Resource types moto's CloudFormation does not create (handlers.py; resources.py registers
+them, cfn_api.py maps template properties onto the API by the botocore model): each
+creates its object through that service's API into moto's own backend, so the API shows
+it; updates and deletes go the same way (a stack delete removes pipeline, API, alarms...).
+- AWS::ApiGatewayV2::Api, Integration, Route, Stage, VpcLink, Authorizer, DomainName,
+  ApiMapping
 - AWS::ServiceDiscovery::PrivateDnsNamespace, Service
 - AWS::CodePipeline::Pipeline, AWS::CodeBuild::Project
 - AWS::CloudWatch::Alarm
 - AWS::ApplicationAutoScaling::ScalableTarget, ScalingPolicy
 - AWS::ECS::CapacityProvider, ClusterCapacityProviderAssociations
 - AWS::SNS::Subscription, AWS::EC2::EIPAssociation
+- types with no moto backend are recorded only (`RECORDED_TYPES` in handlers.py): the
+  CodeStar/CodeConnections connection, Lambda function URL, bucket and topic policies,
+  security group egress rules.
+
+moto's service models where they differ from AWS (backend_fixes.py)
 - Cloud Map: two private namespaces of different names may share a VPC (moto refused).
 - CodeBuild: a CODEPIPELINE source or artifact needs no location (moto demanded one).
 - Route 53 hosted zone IDs start with Z, as AWS's do (tinystack validates that).
 - Fn::GetAtt attributes moto's ALB and target group lack (full names, hosted zone).
-- types with no moto backend are recorded only (see `RECORDED_TYPES` there).
 
 Test control and the connections API (control.py)
 - GetConnection (CodeConnections, absent from moto) answers PENDING for the connections
