@@ -49,13 +49,19 @@ def _load_handler(fn: Any) -> Any:
 def invoke(fn: Any, event: dict[str, Any]) -> dict[str, Any]:
     """Call the function's handler with `event`; return the response it sent."""
     handler = _load_handler(fn)
-    saved = dict(os.environ)
-    os.environ.update({k: str(v) for k, v in (fn.environment_vars or {}).items()})
+    # set only the function's own variables (and put them back): the server's other
+    # threads read this environment too
+    added = {k: str(v) for k, v in (fn.environment_vars or {}).items()}
+    previous = {k: os.environ.get(k) for k in added}
+    os.environ.update(added)
     try:
         handler(event, _Context(fn))
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     response = control.take_response(event["RequestId"])
     if response is None:
         raise ValidationError(
