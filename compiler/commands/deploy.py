@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 _SPEC_SUFFIXES = (".yaml", ".yml")
+# packages of the optional `deploy` extra, imported only when an AWS command runs
+_DEPLOY_EXTRAS = ("boto3", "botocore", "rich")
 
 
 def _aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -75,6 +77,13 @@ def _reporting_errors(run: Callable[..., int]) -> Callable[..., None]:
                 err=True,
             )
             code = 130
+        except ModuleNotFoundError as exc:
+            if exc.name not in _DEPLOY_EXTRAS:
+                raise
+            click.echo(
+                f"error: `tsc deploy`, `diff` and `destroy` need {exc.name}: "
+                "pip install 'tinystack[deploy]'", err=True)  # fmt: skip
+            code = 1
         except KeyboardInterrupt:
             click.echo("interrupted; nothing more was sent to AWS", err=True)
             code = 130

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -183,4 +185,16 @@ def test_a_bucket_of_another_account_is_refused() -> None:
     assert str(caught.value) == (
         "template bucket 'shared-name' belongs to another AWS account or denies you access; "
         "choose another --bucket"
+    )
+
+
+def test_without_the_deploy_extra_the_command_says_what_to_install(tmp_path: Path) -> None:
+    write_bundle(tmp_path)
+    # a Python where boto3 is not installed: `import boto3` fails as it would there
+    code = "import sys; sys.modules['boto3'] = None; from compiler.cli import main; main()"
+    done = subprocess.run([sys.executable, "-c", code, "diff", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == (
+        "error: `tsc deploy`, `diff` and `destroy` need boto3: pip install 'tinystack[deploy]'\n"
     )
