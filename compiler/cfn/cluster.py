@@ -31,6 +31,7 @@ from troposphere import (
 from compiler.cfn.cluster_cleanup import add_asg_cleanup
 from compiler.cfn.network_nat import is_graviton
 from compiler.cfn.outputs import ClusterOut, NetworkOut
+from compiler.cfn.roles import trust_policy
 from compiler.cfn.tagging import asg_tags, tag_list, tag_specifications
 from compiler.ir.model import StackIR, StageIR
 
@@ -89,16 +90,7 @@ def _instance_role(template: Template, ir: StackIR) -> None:
     template.add_resource(
         iam.Role(
             "InstanceRole",
-            AssumeRolePolicyDocument={
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "ec2.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
+            AssumeRolePolicyDocument=trust_policy("ec2.amazonaws.com"),
             ManagedPolicyArns=[Sub(_EC2_ROLE_POLICY)],
             **tag_list(ir),
         )

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from troposphere import GetAtt, Ref, Sub, Template, awslambda, iam, logs
+from troposphere import GetAtt, Ref, Sub, Template, awslambda, logs
 from troposphere.cloudformation import CustomResource
 
+from compiler.cfn.roles import service_role, statement
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR, StageIR
 
@@ -38,41 +39,20 @@ def cleanup_source() -> str:
     return files("compiler.cfn.functions").joinpath("asg_cleanup.py").read_text("utf-8")
 
 
-def _statement(actions: list[str], resource: object) -> dict[str, object]:
-    return {"Effect": "Allow", "Action": actions, "Resource": resource}
-
-
 def _role(template: Template, ir: StackIR) -> None:
     statements = [
-        _statement(["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt("AsgCleanupLogs", "Arn")),
-        _statement(["autoscaling:DeleteAutoScalingGroup"], Sub(_GROUP_ARN)),
+        statement(["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt("AsgCleanupLogs", "Arn")),
+        statement(["autoscaling:DeleteAutoScalingGroup"], Sub(_GROUP_ARN)),
         # DescribeAutoScalingGroups has no resource-level permissions: AWS requires "*".
-        _statement(["autoscaling:DescribeAutoScalingGroups"], "*"),
-        _statement(
+        statement(["autoscaling:DescribeAutoScalingGroups"], "*"),
+        statement(
             ["ecs:ListContainerInstances", "ecs:DeregisterContainerInstance"],
             GetAtt("Cluster", "Arn"),
         ),
     ]
     template.add_resource(
-        iam.Role(
-            "AsgCleanupRole",
-            AssumeRolePolicyDocument={
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
-            Policies=[
-                iam.Policy(
-                    PolicyName="asg-cleanup",
-                    PolicyDocument={"Version": "2012-10-17", "Statement": statements},
-                )
-            ],
-            **tag_list(ir),
+        service_role(
+            "AsgCleanupRole", "lambda.amazonaws.com", statements, ir, policy_name="asg-cleanup"
         )
     )
 

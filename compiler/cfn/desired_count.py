@@ -13,10 +13,11 @@ import hashlib
 import json
 from importlib.resources import files
 
-from troposphere import GetAtt, Ref, Sub, Template, awslambda, iam, logs
+from troposphere import GetAtt, Ref, Sub, Template, awslambda, logs
 from troposphere.cloudformation import CustomResource
 
 from compiler.cfn.outputs import ClusterOut, RegistryOut
+from compiler.cfn.roles import service_role, statement
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR, StageIR, ir_as_dict
 
@@ -42,10 +43,6 @@ def ir_fingerprint(ir: StackIR) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def _statement(actions: list[str], resource: object, **extra: object) -> dict[str, object]:
-    return {"Effect": "Allow", "Action": actions, "Resource": resource, **extra}
-
-
 def _role(template: Template, ir: StackIR) -> None:
     cluster_arn = Ref(ClusterOut.CLUSTER_ARN.value)
     services = Sub(
@@ -53,36 +50,15 @@ def _role(template: Template, ir: StackIR) -> None:
         Cluster=Ref(ClusterOut.CLUSTER_NAME.value),
     )
     statements = [
-        _statement(
-            ["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt("DesiredCountLogs", "Arn")
-        ),
+        statement(["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt("DesiredCountLogs", "Arn")),
         # ListServices has no resource type; the ecs:cluster condition scopes it.
-        _statement(
-            ["ecs:ListServices"], "*", Condition={"ArnEquals": {"ecs:cluster": cluster_arn}}
-        ),
-        _statement(["ecs:DescribeServices"], services),
-        _statement(["ecr:DescribeImages"], Ref(RegistryOut.REPOSITORY_ARN.value)),
+        statement(["ecs:ListServices"], "*", Condition={"ArnEquals": {"ecs:cluster": cluster_arn}}),
+        statement(["ecs:DescribeServices"], services),
+        statement(["ecr:DescribeImages"], Ref(RegistryOut.REPOSITORY_ARN.value)),
     ]
     template.add_resource(
-        iam.Role(
-            "DesiredCountRole",
-            AssumeRolePolicyDocument={
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
-            Policies=[
-                iam.Policy(
-                    PolicyName="desired-count",
-                    PolicyDocument={"Version": "2012-10-17", "Statement": statements},
-                )
-            ],
-            **tag_list(ir),
+        service_role(
+            "DesiredCountRole", "lambda.amazonaws.com", statements, ir, policy_name="desired-count"
         )
     )
 

@@ -19,8 +19,9 @@ from compiler.cfn.outputs import PipelineOut, RegistryOut, StageOut
 from compiler.cfn.pipeline_buckets import artifact_bucket, tls_only_policy
 from compiler.cfn.pipeline_build import Projects, add_projects, stage_parameter
 from compiler.cfn.pipeline_notify import add_failure_rule, add_topic
-from compiler.cfn.pipeline_roles import allow, bucket_arn, bucket_objects, service_role
+from compiler.cfn.pipeline_roles import allow, bucket_arn, bucket_objects
 from compiler.cfn.pipeline_source import SOURCE_ARTIFACT, SourcePart, add_source, add_upload_trigger
+from compiler.cfn.roles import service_role
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR, StageIR
 

@@ -17,14 +17,8 @@ from troposphere import GetAtt, Ref, Select, Split, Template, codebuild, logs, s
 from compiler.buildspecs import BUILD_FILE, RELEASE_FILE, render_buildspec
 from compiler.cfn.names import logical_id
 from compiler.cfn.outputs import RegistryOut, StageOut
-from compiler.cfn.pipeline_roles import (
-    Statement,
-    allow,
-    bucket_arn,
-    bucket_objects,
-    service_arn,
-    service_role,
-)
+from compiler.cfn.pipeline_roles import allow, bucket_arn, bucket_objects, service_arn
+from compiler.cfn.roles import Statement, service_role
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR
 

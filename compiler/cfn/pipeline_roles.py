@@ -1,39 +1,21 @@
-"""IAM roles of the pipeline stack: one per service principal, each with an inline policy.
+"""Statements and ARNs the pipeline stack's roles are granted (roles.py builds the roles).
 
-Statements are plain data built by the pipeline modules; this module only wraps them in
-a role a given AWS service may assume. No statement grants `"Action": "*"`.
+Statements are plain data built by the pipeline modules, one role per service principal.
+No statement grants `"Action": "*"`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from troposphere import AWSObject, Join, Ref, Sub, iam
+from troposphere import AWSObject, Join, Ref, Sub
 
-from compiler.cfn.tagging import tag_list
-from compiler.ir.model import StackIR
-
-Statement = dict[str, Any]
+from compiler.cfn.roles import Statement
 
 
 def allow(actions: list[str], resources: list[Any]) -> Statement:
     """One Allow statement (actions sorted so the output never depends on call order)."""
     return {"Effect": "Allow", "Action": sorted(actions), "Resource": resources}
-
-
-def service_role(title: str, service: str, statements: list[Statement], ir: StackIR) -> iam.Role:
-    """A role `service` (e.g. 'codebuild.amazonaws.com') assumes, allowed only `statements`."""
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    policy = iam.Policy(
-        PolicyName=title,
-        PolicyDocument={"Version": "2012-10-17", "Statement": statements},
-    )
-    return iam.Role(title, AssumeRolePolicyDocument=trust, Policies=[policy], **tag_list(ir))
 
 
 def _bucket_name(bucket: Any) -> Any:

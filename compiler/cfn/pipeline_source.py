@@ -17,8 +17,9 @@ from troposphere import GetAtt, Join, Ref, Sub, Template, codepipeline, codestar
 
 from compiler.cfn.outputs import PipelineOut
 from compiler.cfn.pipeline_buckets import source_bucket, tls_only_policy
-from compiler.cfn.pipeline_roles import Statement, allow, bucket_arn, service_role
+from compiler.cfn.pipeline_roles import allow, bucket_arn
 from compiler.cfn.pipeline_webhook import add_webhook
+from compiler.cfn.roles import Statement, service_role
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import SourceIR, StackIR
 from compiler.ir.names import shorten

@@ -17,7 +17,8 @@ from troposphere import GetAtt, Join, Ref, Template, awslambda, logs, secretsman
 
 from compiler.buildspecs import COMMIT_FILE
 from compiler.cfn.outputs import PipelineOut
-from compiler.cfn.pipeline_roles import allow, service_role
+from compiler.cfn.pipeline_roles import allow
+from compiler.cfn.roles import service_role
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR, WebhookIR
 

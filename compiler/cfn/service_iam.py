@@ -7,12 +7,10 @@ may do): only the ECS Exec channels, so `aws ecs execute-command` works.
 
 from __future__ import annotations
 
-from typing import Any
-
 from troposphere import GetAtt, Ref, Template, iam
 
 from compiler.cfn.outputs import RegistryOut
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.roles import Statement, service_role, statement
 from compiler.ir.model import SecretIR, StackIR, StageIR
 
 # The IAM action that reads each kind of secret store through `valueFrom`.
@@ -42,41 +40,18 @@ def secret_resources(secret: SecretIR) -> list[str]:
     return [secret.arn]
 
 
-def _statement(actions: list[str], resource: Any) -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": actions, "Resource": resource}
+def _role(name: str, ir: StackIR, statements: list[Statement]) -> iam.Role:
+    return service_role(name, "ecs-tasks.amazonaws.com", statements, ir, policy_name="task")
 
 
-def _role(name: str, ir: StackIR, statements: list[dict[str, Any]]) -> iam.Role:
-    return iam.Role(
-        name,
-        AssumeRolePolicyDocument={
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        },
-        Policies=[
-            iam.Policy(
-                PolicyName="task",
-                PolicyDocument={"Version": "2012-10-17", "Statement": statements},
-            )
-        ],
-        **tag_list(ir),
-    )
-
-
-def _secret_statements(stage: StageIR) -> list[dict[str, Any]]:
+def _secret_statements(stage: StageIR) -> list[Statement]:
     statements = []
     for store, action in SECRET_ACTIONS.items():
         arns = sorted(
             {arn for s in stage.app.secrets if s.store == store for arn in secret_resources(s)}
         )
         if arns:
-            statements.append(_statement([action], arns))
+            statements.append(statement([action], arns))
     return statements
 
 
@@ -84,14 +59,14 @@ def add_task_roles(template: Template, ir: StackIR, stage: StageIR) -> None:
     """Add ExecutionRole and TaskRole."""
     execution = [
         # GetAuthorizationToken has no resource type: AWS requires "*".
-        _statement(["ecr:GetAuthorizationToken"], "*"),
-        _statement(
+        statement(["ecr:GetAuthorizationToken"], "*"),
+        statement(
             ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
             Ref(RegistryOut.REPOSITORY_ARN.value),
         ),
-        _statement(["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt("LogGroup", "Arn")),
+        statement(["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt("LogGroup", "Arn")),
         *_secret_statements(stage),
     ]
     template.add_resource(_role("ExecutionRole", ir, execution))
     # The Session Manager channels have no resource type: AWS requires "*".
-    template.add_resource(_role("TaskRole", ir, [_statement(_EXEC_ACTIONS, "*")]))
+    template.add_resource(_role("TaskRole", ir, [statement(_EXEC_ACTIONS, "*")]))

@@ -1,0 +1,49 @@
+"""IAM roles an AWS service assumes, as every stack writes them.
+
+The trust policy naming one service principal, and a role holding one inline policy of
+plain statement data. The pipeline's roles, the task roles and the inline functions' roles
+are all built here, so a change to how tinystack trusts a service is made once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import iam
+
+from compiler.cfn.tagging import tag_list
+from compiler.ir.model import StackIR
+
+Statement = dict[str, Any]
+
+
+def statement(actions: list[str], resource: Any, **extra: Any) -> Statement:
+    """One Allow statement, actions in the order given (`extra`: e.g. a Condition)."""
+    return {"Effect": "Allow", "Action": actions, "Resource": resource, **extra}
+
+
+def trust_policy(service: str) -> dict[str, Any]:
+    """The policy that lets `service` (e.g. 'lambda.amazonaws.com') assume a role."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+        ],
+    }
+
+
+def service_role(
+    title: str,
+    service: str,
+    statements: list[Statement],
+    ir: StackIR,
+    policy_name: str | None = None,
+) -> iam.Role:
+    """A role `service` assumes, allowed only `statements` (policy named `title` by default)."""
+    policy = iam.Policy(
+        PolicyName=policy_name or title,
+        PolicyDocument={"Version": "2012-10-17", "Statement": statements},
+    )
+    return iam.Role(
+        title, AssumeRolePolicyDocument=trust_policy(service), Policies=[policy], **tag_list(ir)
+    )
