@@ -9,13 +9,12 @@ Outputs: the URL and the secret's ARN, which the user pastes into the provider.
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from troposphere import GetAtt, Join, Ref, Template, awslambda, logs, secretsmanager
 
 from compiler.buildspecs import COMMIT_FILE
+from compiler.cfn.inline_function import function_source
 from compiler.cfn.outputs import PipelineOut
 from compiler.cfn.pipeline_roles import allow
 from compiler.cfn.roles import service_role
@@ -24,14 +23,6 @@ from compiler.ir.model import StackIR, WebhookIR
 
 FUNCTION = "WebhookFunction"
 LOG_RETENTION_DAYS = 90
-
-_SOURCE = Path(__file__).resolve().parent / "functions" / "webhook.py"
-
-
-@cache
-def function_source() -> str:
-    """The webhook function's Python source, embedded as the function's ZipFile."""
-    return _SOURCE.read_text(encoding="utf-8")
 
 
 def _secret(ir: StackIR) -> secretsmanager.Secret:
@@ -90,7 +81,7 @@ def add_webhook(
             Description=f"{ir.name}: {hook.provider} push webhook -> s3 source object",
             Runtime="python3.12",
             Handler="index.handler",
-            Code=awslambda.Code(ZipFile=function_source()),
+            Code=awslambda.Code(ZipFile=function_source("webhook.py")),
             Role=GetAtt(role, "Arn"),
             Timeout=120,
             MemorySize=512,

@@ -19,8 +19,8 @@ from moto import mock_aws
 
 from compiler.buildspecs import COMMIT_FILE
 from compiler.cfn.functions import webhook
+from compiler.cfn.inline_function import function_source
 from compiler.cfn.pipeline import build_pipeline
-from compiler.cfn.pipeline_webhook import function_source
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 SIGNING, TOKEN = "s3cret-signing", "api-token"
@@ -177,11 +177,11 @@ def test_the_template_embeds_this_very_source_with_its_settings() -> None:
     ir = stack_ir(source=source_ir("s3", webhook=True))
     (function,) = of_type(build_pipeline(ir), "AWS::Lambda::Function").values()
     props = function["Properties"]
-    assert props["Code"]["ZipFile"] == function_source()
+    assert props["Code"]["ZipFile"] == function_source("webhook.py")
     assert props["Handler"] == "index.handler"
     variables = props["Environment"]["Variables"]
     assert variables["COMMIT_FILE"] == COMMIT_FILE and variables["BRANCH"] == "main"
     assert variables["KEY"] == ir.source.key
     # the inline source compiles on its own, without the compiler package
-    compile(function_source(), "index.py", "exec")
-    assert "import compiler" not in function_source()
+    compile(function_source("webhook.py"), "index.py", "exec")
+    assert "import compiler" not in function_source("webhook.py")
