@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 
-from troposphere import GetAtt, Join, Ref, Split, Template, apigatewayv2, ec2, logs, route53
+from troposphere import GetAtt, Join, Ref, Split, Template, apigatewayv2, ec2, logs
 from troposphere import servicediscovery as cloudmap
 
+from compiler.cfn.front_door import add_alias_record, app_port_rule
 from compiler.cfn.outputs import EndpointOut, NetworkOut
 from compiler.cfn.tagging import tag_list, tag_map
 from compiler.ir.model import StackIR, StageIR
@@ -70,14 +71,7 @@ def _vpc_link(template: Template, ir: StackIR, stage: StageIR) -> None:
             "VpcLinkSecurityGroup",
             GroupDescription=f"{stage.names.prefix} API Gateway VPC link: out to the app port",
             VpcId=Ref(NetworkOut.VPC_ID.value),
-            SecurityGroupEgress=[
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=stage.app.port,
-                    ToPort=stage.app.port,
-                    CidrIp=Ref(NetworkOut.VPC_CIDR.value),
-                )
-            ],
+            SecurityGroupEgress=[app_port_rule(stage, CidrIp=Ref(NetworkOut.VPC_CIDR.value))],
             **tag_list(ir),
         )
     )
@@ -213,19 +207,7 @@ def _domain(template: Template, ir: StackIR, stage: StageIR) -> None:
             Stage=Ref("DefaultStage"),
         )
     )
-    if domain.hosted_zone_id:
-        template.add_resource(
-            route53.RecordSetType(
-                "AliasRecord",
-                HostedZoneId=domain.hosted_zone_id,
-                Name=domain.name,
-                Type="A",
-                AliasTarget=route53.AliasTarget(
-                    DNSName=GetAtt("DomainName", "RegionalDomainName"),
-                    HostedZoneId=GetAtt("DomainName", "RegionalHostedZoneId"),
-                ),
-            )
-        )
+    add_alias_record(template, domain, "DomainName", "RegionalDomainName", "RegionalHostedZoneId")
 
 
 def add_api_gateway(template: Template, ir: StackIR, stage: StageIR) -> dict[EndpointOut, object]:

@@ -17,6 +17,7 @@ from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, e
 
 from compiler.cfn.desired_count import RESOURCE as DESIRED_COUNT
 from compiler.cfn.desired_count import add_desired_count
+from compiler.cfn.front_door import app_port_rule
 from compiler.cfn.outputs import ClusterOut, EndpointOut, NetworkOut, RegistryOut, ServiceOut
 from compiler.cfn.scaling import add_scaling
 from compiler.cfn.service_iam import add_task_roles
@@ -113,19 +114,13 @@ def _task(template: Template, ir: StackIR, stage: StageIR) -> None:
             **tag_list(ir),
         )
     )
+    front_door = Ref(EndpointOut.FRONT_SECURITY_GROUP_ID.value)
     template.add_resource(
         ec2.SecurityGroup(
             "TaskSecurityGroup",
             GroupDescription=f"{stage.names.prefix} tasks: the app port from the endpoint only",
             VpcId=Ref(NetworkOut.VPC_ID.value),
-            SecurityGroupIngress=[
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=stage.app.port,
-                    ToPort=stage.app.port,
-                    SourceSecurityGroupId=Ref(EndpointOut.FRONT_SECURITY_GROUP_ID.value),
-                )
-            ],
+            SecurityGroupIngress=[app_port_rule(stage, SourceSecurityGroupId=front_door)],
             **tag_list(ir),
         )
     )
