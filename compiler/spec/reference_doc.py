@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from compiler.spec.codes import CODES
+from compiler.spec.language_schema import load_schema
 from compiler.spec.load import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from compiler.spec.reference_examples import EXAMPLES
-from compiler.spec.resolve import load_schema
 from compiler.spec.schema_index import SchemaKey, walk
 
 _TYPES = {"integer": "integer", "number": "number", "string": "string", "boolean": "boolean",

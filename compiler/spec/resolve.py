@@ -9,13 +9,11 @@ line the user wrote. Defaults come only from the schema's `default` keywords.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from compiler.shipped import shipped_dir
+from compiler.spec.language_schema import deref, load_schema
 
 KeyPath = tuple[str | int, ...]
 
@@ -33,29 +31,11 @@ STAGE_KEYS: tuple[str, ...] = ("scale", "app", "compute", "scaling", "endpoint")
 DEFAULT_STAGE_NAME = "dev"
 
 
-@cache
-def load_schema() -> dict[str, Any]:
-    """The shipped JSON Schema of tinystack.yaml."""
-    text = (shipped_dir("schemas") / "tinystack.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
-def _deref(node: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
-    ref = node.get("$ref")
-    if not isinstance(ref, str):
-        return node
-    target: Any = root
-    for part in ref.removeprefix("#/").split("/"):
-        target = target[part]
-    return _deref(target, root)
-
-
 def apply_defaults(node: Mapping[str, Any], value: dict[str, Any], root: Mapping[str, Any]) -> None:
     """Fill `value` in place with the defaults of schema `node`, recursing into mappings."""
-    properties = _deref(node, root).get("properties", {})
+    properties = deref(node, root).get("properties", {})
     for key, sub in properties.items():
-        sub = _deref(sub, root)
+        sub = deref(sub, root)
         if key not in value and "default" in sub:
             value[key] = copy.deepcopy(sub["default"])
         if isinstance(value.get(key), dict):
@@ -130,7 +110,7 @@ def _resolve_stage(
         if key in raw:
             _merge(values, lands_at, raw[key], (*entry, key), origins)
     for key in STAGE_KEYS:
-        sub = _deref(root["properties"][key], root)
+        sub = deref(root["properties"][key], root)
         if key not in values and "default" in sub:
             values[key] = copy.deepcopy(sub["default"])
         if isinstance(values.get(key), dict):

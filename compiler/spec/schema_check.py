@@ -15,8 +15,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from compiler.diagnostics import Diagnostic
+from compiler.spec.language_schema import load_schema
 from compiler.spec.load import KeyPath, LoadedSpec
-from compiler.spec.resolve import load_schema
 from compiler.spec.schema_index import key_homes
 from compiler.spec.suggest import did_you_mean
 from compiler.spec.wording import listing, plural, show

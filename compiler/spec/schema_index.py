@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from compiler.spec.resolve import load_schema
+from compiler.spec.language_schema import deref, load_schema
 
 
 @dataclass(frozen=True)
@@ -24,19 +24,6 @@ class SchemaKey:
     schema: Mapping[str, Any]  # dereferenced, with the referring node's own description
     required: bool
     depth: int
-
-
-def deref(node: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
-    """`node` with a `$ref` replaced by its target (the node's own keys win)."""
-    ref = node.get("$ref")
-    if not isinstance(ref, str):
-        return node
-    target: Any = root
-    for part in ref.removeprefix("#/").split("/"):
-        target = target[part]
-    merged = dict(deref(target, root))
-    merged.update({k: v for k, v in node.items() if k != "$ref"})
-    return merged
 
 
 def walk(root: Mapping[str, Any]) -> Iterator[SchemaKey]:

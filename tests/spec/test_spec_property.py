@@ -20,8 +20,8 @@ from compiler.diagnostics import Diagnostic
 from compiler.ir.lower import lower
 from compiler.ir.model import ir_as_dict
 from compiler.spec import check_loaded
+from compiler.spec.language_schema import load_schema
 from compiler.spec.load import load_bytes, load_text
-from compiler.spec.resolve import load_schema
 from compiler.spec.schema_index import walk
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from spec_diagnose import diagnose
 
 from compiler.cli import main
+from compiler.spec.language_schema import load_schema
 from compiler.spec.reference_doc import render_reference
 from compiler.spec.reference_examples import EXAMPLES
-from compiler.spec.resolve import load_schema
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "spec.md"
 
