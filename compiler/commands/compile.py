@@ -16,9 +16,10 @@ import click
 from compiler.buildspecs import render_buildspecs
 from compiler.cfn.render import render_template
 from compiler.cfn.stack_set import build_templates
+from compiler.commands.validate import print_ir
 from compiler.diagnostics import Diagnostic, has_errors, render_text
 from compiler.frontend import read_stack
-from compiler.ir.model import StackIR, ir_as_dict
+from compiler.ir.model import StackIR
 from compiler.writer import write_out
 
 Format = Literal["yaml", "json"]
@@ -78,14 +79,6 @@ def _summary_json(compiled: Compiled, out_dir: Path) -> str:
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
-def _emit_ir(spec: Path) -> None:
-    ir, diagnostics = read_stack(spec)
-    sys.stderr.write(render_text(diagnostics))
-    if ir is None or has_errors(diagnostics):
-        raise SystemExit(1)
-    click.echo(json.dumps(ir_as_dict(ir), indent=2, sort_keys=True))
-
-
 @click.command(name="compile")
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -107,7 +100,7 @@ def compile_command(spec: Path, out_root: Path, fmt: Format, emit_ir: bool, as_j
       aws s3 sync out/crud-api s3://my-bucket/crud-api/
     """
     if emit_ir:
-        _emit_ir(spec)
+        print_ir(spec)
         return
     compiled, out_dir, diagnostics = compile_spec(spec, out_root, fmt)
     sys.stderr.write(render_text(diagnostics))

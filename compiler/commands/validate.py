@@ -22,7 +22,8 @@ def _status(file: str, diagnostics: list[Diagnostic]) -> str:
     return f"{file}: ok" + (f" ({render_count(mine)})" if mine else "")
 
 
-def _emit_ir(spec: Path) -> None:
+def print_ir(spec: Path) -> None:
+    """Print the IR of `spec` as JSON (`--emit-ir` of validate and compile); exit 1 on errors."""
     # Lowering (and, for scale: auto, the cost model) only when the IR is asked for.
     from compiler.frontend import read_stack
     from compiler.ir.model import ir_as_dict
@@ -56,7 +57,7 @@ def validate(files: tuple[Path, ...], as_json: bool, emit_ir: bool) -> None:
                 "tsc validate: error: --emit-ir takes exactly one FILE, without --json", err=True
             )
             raise SystemExit(1)
-        _emit_ir(files[0])
+        print_ir(files[0])
         return
     diagnostics: list[Diagnostic] = []
     for path in files:
