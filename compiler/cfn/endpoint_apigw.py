@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 
-from troposphere import GetAtt, Join, Ref, Split, Template, apigatewayv2, ec2, logs
+from troposphere import GetAtt, Join, Ref, Split, Template, apigatewayv2, ec2
 from troposphere import servicediscovery as cloudmap
 
 from compiler.cfn.front_door import add_alias_record, app_port_rule
+from compiler.cfn.log_groups import retained_log_group
 from compiler.cfn.outputs import EndpointOut, NetworkOut
 from compiler.cfn.tagging import tag_list, tag_map
 from compiler.ir.model import StackIR, StageIR
@@ -148,15 +149,7 @@ def _route(template: Template, stage: StageIR) -> None:
 
 
 def _stage(template: Template, ir: StackIR, stage: StageIR) -> None:
-    template.add_resource(
-        logs.LogGroup(
-            "AccessLogGroup",
-            RetentionInDays=90,
-            DeletionPolicy="RetainExceptOnCreate",
-            UpdateReplacePolicy="Retain",
-            **tag_list(ir),
-        )
-    )
+    template.add_resource(retained_log_group("AccessLogGroup", ir))
     throttling = stage.endpoint.throttling
     settings = (
         apigatewayv2.RouteSettings(

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from troposphere import GetAtt, Ref, Template, awslambda, logs
+from troposphere import GetAtt, Ref, Template, awslambda
 
+from compiler.cfn.log_groups import retained_log_group
 from compiler.cfn.roles import Statement, service_role, statement
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR, StageIR
@@ -23,7 +24,6 @@ from compiler.ir.model import StackIR, StageIR
 # Lambda takes at most 4096 characters of inline (ZipFile) code.
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html
 ZIPFILE_LIMIT = 4096
-LOG_RETENTION_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,7 @@ def add_inline_function(
 ) -> GetAtt:
     """Add the function, its log group and its role (own logs + `grants`); returns its ARN."""
     logs_id, role_id, function_id = f"{fn.stem}Logs", f"{fn.stem}Role", f"{fn.stem}Function"
-    template.add_resource(
-        logs.LogGroup(
-            logs_id,
-            RetentionInDays=LOG_RETENTION_DAYS,
-            DeletionPolicy="RetainExceptOnCreate",
-            UpdateReplacePolicy="Retain",
-            **tag_list(ir),
-        )
-    )
+    template.add_resource(retained_log_group(logs_id, ir))
     own_logs = statement(["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt(logs_id, "Arn"))
     template.add_resource(
         service_role(

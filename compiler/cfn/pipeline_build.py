@@ -15,6 +15,7 @@ from typing import Any
 from troposphere import GetAtt, Ref, Select, Split, Template, codebuild, logs, s3
 
 from compiler.buildspecs import BUILD_FILE, RELEASE_FILE, render_buildspec
+from compiler.cfn.log_groups import retained_log_group
 from compiler.cfn.names import logical_id
 from compiler.cfn.outputs import RegistryOut, StageOut
 from compiler.cfn.pipeline_roles import allow, bucket_arn, bucket_objects, service_arn
@@ -24,7 +25,6 @@ from compiler.ir.model import StackIR
 
 BUILD_PROJECT = "BuildProject"
 RELEASE_PROJECT = "ReleaseProject"
-LOG_RETENTION_DAYS = 90
 # Release waits for ECS to settle (up to three 10-minute waits): never cut it short.
 RELEASE_TIMEOUT_FLOOR_MINUTES = 60
 
@@ -50,16 +50,6 @@ class Projects:
 def stage_parameter(stage: str, output: StageOut) -> str:
     """Name of the pipeline parameter carrying a stage stack's output, e.g. 'DevClusterArn'."""
     return logical_id(stage, output.value)
-
-
-def _log_group(title: str, ir: StackIR) -> logs.LogGroup:
-    return logs.LogGroup(
-        title,
-        DeletionPolicy="RetainExceptOnCreate",
-        UpdateReplacePolicy="Retain",
-        RetentionInDays=LOG_RETENTION_DAYS,
-        **tag_list(ir),
-    )
 
 
 def _common_grants(group: logs.LogGroup, artifacts: s3.Bucket) -> list[Statement]:
@@ -134,8 +124,8 @@ def add_projects(
     template: Template, ir: StackIR, artifacts: s3.Bucket, source_grants: list[Statement]
 ) -> Projects:
     """Add both projects, their log groups and roles to `template`."""
-    build_logs = template.add_resource(_log_group("BuildLogGroup", ir))
-    release_logs = template.add_resource(_log_group("ReleaseLogGroup", ir))
+    build_logs = template.add_resource(retained_log_group("BuildLogGroup", ir))
+    release_logs = template.add_resource(retained_log_group("ReleaseLogGroup", ir))
     push = [
         allow(["ecr:GetAuthorizationToken"], ["*"]),  # the ECR login has no resource scope
         allow(_PUSH, [Ref(RegistryOut.REPOSITORY_ARN.value)]),

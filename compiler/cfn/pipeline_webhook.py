@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt, Join, Ref, Template, awslambda, logs, secretsmanager
+from troposphere import GetAtt, Join, Ref, Template, awslambda, secretsmanager
 
 from compiler.buildspecs import COMMIT_FILE
 from compiler.cfn.inline_function import function_source
+from compiler.cfn.log_groups import retained_log_group
 from compiler.cfn.outputs import PipelineOut
 from compiler.cfn.pipeline_roles import allow
 from compiler.cfn.roles import service_role
@@ -22,7 +23,6 @@ from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR, WebhookIR
 
 FUNCTION = "WebhookFunction"
-LOG_RETENTION_DAYS = 90
 
 
 def _secret(ir: StackIR) -> secretsmanager.Secret:
@@ -64,15 +64,7 @@ def add_webhook(
 ) -> dict[PipelineOut, Any]:
     """Add the webhook receiver feeding `bucket`/`key`; return its outputs."""
     secret = template.add_resource(_secret(ir))
-    group = template.add_resource(
-        logs.LogGroup(
-            "WebhookLogGroup",
-            DeletionPolicy="RetainExceptOnCreate",
-            UpdateReplacePolicy="Retain",
-            RetentionInDays=LOG_RETENTION_DAYS,
-            **tag_list(ir),
-        )
-    )
+    group = template.add_resource(retained_log_group("WebhookLogGroup", ir))
     object_arn = Join("", ["arn:", Ref("AWS::Partition"), ":s3:::", bucket, f"/{key}"])
     role = template.add_resource(_role(ir, hook, secret, group, object_arn))
     function = template.add_resource(

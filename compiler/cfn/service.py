@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ec2, ecs, logs
+from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ec2, ecs
 
 from compiler.cfn.desired_count import RESOURCE as DESIRED_COUNT
 from compiler.cfn.desired_count import add_desired_count
 from compiler.cfn.front_door import app_port_rule
+from compiler.cfn.log_groups import retained_log_group
 from compiler.cfn.outputs import ClusterOut, EndpointOut, NetworkOut, RegistryOut, ServiceOut
 from compiler.cfn.scaling import add_scaling
 from compiler.cfn.service_iam import add_task_roles
@@ -25,7 +26,6 @@ from compiler.cfn.tagging import tag_list
 from compiler.ir.model import HealthCheckIR, StackIR, StageIR
 
 CONTAINER = "app"
-LOG_RETENTION_DAYS = 90
 _COMMON_PARAMETERS = (
     ClusterOut.CLUSTER_NAME,
     ClusterOut.CLUSTER_ARN,
@@ -91,15 +91,7 @@ def _container(stage: StageIR) -> ecs.ContainerDefinition:
 
 
 def _task(template: Template, ir: StackIR, stage: StageIR) -> None:
-    template.add_resource(
-        logs.LogGroup(
-            "LogGroup",
-            RetentionInDays=LOG_RETENTION_DAYS,
-            DeletionPolicy="RetainExceptOnCreate",
-            UpdateReplacePolicy="Retain",
-            **tag_list(ir),
-        )
-    )
+    template.add_resource(retained_log_group("LogGroup", ir))
     add_task_roles(template, ir, stage)
     template.add_resource(
         ecs.TaskDefinition(
