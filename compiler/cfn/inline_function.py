@@ -21,10 +21,6 @@ from compiler.cfn.roles import Statement, service_role, statement
 from compiler.cfn.tagging import tag_list
 from compiler.ir.model import StackIR, StageIR
 
-# Lambda takes at most 4096 characters of inline (ZipFile) code.
-# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html
-ZIPFILE_LIMIT = 4096
-
 
 @dataclass(frozen=True)
 class InlineFunction:
