@@ -178,3 +178,17 @@ def test_long_names_are_cut_with_a_stable_hash() -> None:
     assert shorten("short", 32) == "short"
     cut = shorten("x" * 40, 32)
     assert len(cut) == 32 and cut[-7] == "-"
+
+
+def test_largest_traffic_the_schema_allows_gives_finite_prices() -> None:
+    import json
+
+    from compiler.ir.model import ir_as_dict
+    from compiler.spec.language_schema import load_schema
+
+    limits = load_schema()["properties"]["traffic"]["properties"]
+    traffic = {key: limits[key]["maximum"] for key in limits}
+    ir = lower_data(spec(scale="auto", traffic=traffic))
+    choice = ir.stages[0].endpoint.choice
+    assert "inf" not in choice.reason and choice.hyperscale_monthly_usd is not None
+    json.dumps(ir_as_dict(ir), allow_nan=False)  # --emit-ir stays valid JSON
