@@ -37,10 +37,10 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 
 def render_line(d: Diagnostic) -> str:
-    """One diagnostic as `FILE:LINE:COL: severity: PATH: MESSAGE (hint)`."""
+    """One diagnostic as `FILE:LINE:COL: severity: PATH: MESSAGE. Hint.`"""
     where = f"{d.file}:{d.line}:{d.col}"
     path = f"{d.path}: " if d.path else ""
-    hint = f" {d.hint}" if d.hint else ""
+    hint = f". {d.hint}" if d.hint else ""  # the message is a clause, the hint a sentence
     return f"{where}: {d.severity.value}: {path}{d.message}{hint}"
 
 

@@ -98,7 +98,7 @@ def test_all_problems_of_all_files_then_one_count(tmp_path: Path) -> None:
         "'auto'",
         f"{first}:4:13: error: app.port: '0' is less than the minimum, 1",
         f"{second}:3:26: warning: compute.instance_type: 'm3.medium' is a previous-generation "
-        "instance type Use 't3.medium', its current-generation equivalent.",
+        "instance type. Use 't3.medium', its current-generation equivalent.",
         "2 errors, 1 warning",
     ]
     assert out.splitlines() == [f"{first}: invalid", f"{second}: ok (0 errors, 1 warning)"]
