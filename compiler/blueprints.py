@@ -177,8 +177,9 @@ def check_target(target: Path, files: tuple[ProjectFile, ...], force: bool) -> N
     clashes = [f.path.as_posix() for f in files if (target / f.path).exists()]
     if clashes:
         more = f" and {len(clashes) - 1} more" if len(clashes) > 1 else ""
+        verb = "exist" if more else "exists"
         raise BlueprintError(
-            f"'{target / clashes[0]}'{more} already exist; pass --force to overwrite"
+            f"'{target / clashes[0]}'{more} already {verb}; pass --force to overwrite"
         )
     if any(entry.name not in _IGNORED_ENTRIES for entry in target.iterdir()):
         raise BlueprintError(

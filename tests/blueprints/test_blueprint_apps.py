@@ -51,7 +51,7 @@ def test_blueprint_passes_its_own_tests(project: Path) -> None:
     assert "pass" in (result.stdout + result.stderr).lower()
 
 
-@pytest.mark.parametrize("project", ["flask"], indirect=True)
+@pytest.mark.parametrize("project", ["flask", "express", "django", "fastapi"], indirect=True)
 def test_compiled_templates_lint_clean(project: Path, tmp_path: Path) -> None:
     compiled = CliRunner().invoke(
         main, ["compile", str(project / "tinystack.yaml"), "--out", str(tmp_path)]
