@@ -13,7 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from troposphere import GetAtt, Join, Ref, Sub, Template, codepipeline, codestarconnections, events
+from troposphere import (
+    GetAtt,
+    Join,
+    Ref,
+    Select,
+    Split,
+    Sub,
+    Template,
+    codepipeline,
+    codestarconnections,
+    events,
+)
 
 from compiler.cfn.outputs import PipelineOut
 from compiler.cfn.pipeline_buckets import source_bucket, tls_only_policy
@@ -28,6 +39,7 @@ SOURCE_ARTIFACT = "SourceOutput"
 SOURCE_NAMESPACE = "SourceVariables"
 CONNECTION = "SourceConnection"
 CONNECTION_NAME_LIMIT = 32  # AWS::CodeStarConnections::Connection ConnectionName
+STACK_ID_DIGITS = 8  # the first group of the stack's UUID
 
 _PROVIDER_TYPES = {"github": "GitHub", "gitlab": "GitLab", "bitbucket": "Bitbucket"}
 # CodeStar Connections was renamed CodeConnections; IAM knows the action under both prefixes.
@@ -60,13 +72,21 @@ def add_source(template: Template, ir: StackIR) -> SourcePart:
     return _connection_source(template, ir)
 
 
+def _connection_name(ir: StackIR) -> Join:
+    """`<name>-<provider>-<8 hex of the stack id>`: connection names are unique per account,
+    so two stacks of one spec (say, under two --stack-name) must not share one."""
+    head = shorten(f"{ir.name}-{ir.source.provider}", CONNECTION_NAME_LIMIT - STACK_ID_DIGITS - 1)
+    stack_uuid = Select(2, Split("/", Ref("AWS::StackId")))
+    return Join("-", [head, Select(0, Split("-", stack_uuid))])
+
+
 def _connection_source(template: Template, ir: StackIR) -> SourcePart:
     source = ir.source
     arn: Any = source.connection_arn
     if source.creates_connection:
         connection = codestarconnections.Connection(
             CONNECTION,
-            ConnectionName=shorten(f"{ir.name}-{source.provider}", CONNECTION_NAME_LIMIT),
+            ConnectionName=_connection_name(ir),
             **tag_list(ir),
         )
         # troposphere's validator predates GitLab connections; CloudFormation accepts it

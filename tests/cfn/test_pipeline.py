@@ -188,6 +188,17 @@ def test_connection_source_creates_the_connection_and_clones_in_full() -> None:
     assert "ConnectionArn" in template_dict(template)["Outputs"]
 
 
+def test_connection_name_is_unique_per_stack_and_fits() -> None:
+    # Connection names are unique per account: a second stack of the same spec must not
+    # collide, so the name ends in the first group of this stack's UUID (8 hex digits).
+    ir = stack_ir(source=SOURCES["gitlab"])
+    (conn,) = of_type(build_pipeline(ir), "AWS::CodeStarConnections::Connection").values()
+    head, tail = conn["Properties"]["ConnectionName"]["Fn::Join"][1]
+    assert head.startswith(f"{ir.name}-gitlab") and len(head) + 1 + 8 <= 32
+    stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
+    assert tail == {"Fn::Select": [0, {"Fn::Split": ["-", stack_uuid]}]}
+
+
 def test_a_given_connection_is_used_not_created() -> None:
     ir = stack_ir(source=SOURCES["bitbucket-given"])
     assert of_type(build_pipeline(ir), "AWS::CodeStarConnections::Connection") == {}
