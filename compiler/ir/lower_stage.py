@@ -23,7 +23,6 @@ from compiler.ir.model import (
     StageNamesIR,
     ThrottlingIR,
 )
-from compiler.ir.names import ELB_NAME_LIMIT, physical_name
 from compiler.spec.resolve import ResolvedStage
 
 SCALE_ENDPOINT: dict[str, EndpointType] = {"standard": "api-gateway", "hyperscale": "alb"}
@@ -46,8 +45,6 @@ def lower_stage(stack: str, stage: ResolvedStage, previous: str | None) -> Stage
             prefix=prefix,
             namespace=f"{prefix}.internal",
             service_discovery="app",
-            load_balancer=physical_name(stack, stage.name, "alb", ELB_NAME_LIMIT),
-            target_group=physical_name(stack, stage.name, "tg", ELB_NAME_LIMIT),
         ),
     )
 

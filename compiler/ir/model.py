@@ -218,8 +218,6 @@ class StageNamesIR:
     prefix: str  # `<name>-<stage>`
     namespace: str  # Cloud Map private DNS namespace (api-gateway)
     service_discovery: str  # Cloud Map service name
-    load_balancer: str  # ALB name, <= 32 characters
-    target_group: str  # target group name, <= 32 characters
 
 
 @dataclass(frozen=True)

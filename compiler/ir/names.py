@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 
 HASH_DIGITS = 6
-ELB_NAME_LIMIT = 32  # ALB and target group names
 
 
 def shorten(full: str, limit: int) -> str:
@@ -20,7 +19,3 @@ def shorten(full: str, limit: int) -> str:
     head = full[: limit - HASH_DIGITS - 1].rstrip("-")
     return f"{head}-{digest}"
 
-
-def physical_name(stack: str, stage: str, what: str, limit: int) -> str:
-    """`<stack>-<stage>-<what>` within `limit` characters."""
-    return shorten(f"{stack}-{stage}-{what}", limit)

@@ -98,7 +98,7 @@ def stage_ir(
     choice = ScaleChoiceIR("standard", endpoint, "scale: standard", None, None)  # type: ignore[arg-type]
     ep = EndpointIR(endpoint, choice, None, None, None, None, 60)  # type: ignore[arg-type]
     prefix = f"crud-api-{name}"
-    names = StageNamesIR(prefix, f"{prefix}.local", "app", f"{prefix}-alb", f"{prefix}-tg")
+    names = StageNamesIR(prefix, f"{prefix}.local", "app")
     return StageIR(
         name, index, approval, previous, app, comp, ScalingIR(1, 1, 5, 75, 37, "step"), ep, names
     )
