@@ -33,3 +33,17 @@ def deref(node: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]
     merged = dict(deref(target, root))
     merged.update({k: v for k, v in node.items() if k != "$ref"})
     return merged
+
+
+def without_unknown_keys(value: Any, node: Mapping[str, Any] | None = None) -> Any:
+    """A copy of `value` keeping only the keys the schema knows (for checks after typos)."""
+    root = load_schema()
+    schema = deref(node if node is not None else root, root)
+    if isinstance(value, dict):
+        known = schema.get("properties")
+        if known is None:  # free-named mappings (environment, tags): every key is fine
+            return dict(value)
+        return {k: without_unknown_keys(v, known[k]) for k, v in value.items() if k in known}
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [without_unknown_keys(item, schema["items"]) for item in value]
+    return value

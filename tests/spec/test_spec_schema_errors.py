@@ -99,6 +99,13 @@ def test_all_problems_are_reported_in_file_order() -> None:
     ]  # fmt: skip
 
 
+def test_unknown_keys_alone_let_the_semantic_checks_run() -> None:
+    # a typo is the commonest mistake: it must not hide the file's other problems
+    text = HEAD + "app:\n  health_check: {interval_seconds: 10, timeout_seconds: 20}\n  prot: 8\n"
+    codes = [d.code for d in diagnose(text)]
+    assert "TS101" in codes and any(code.startswith("TS2") for code in codes), codes
+
+
 def test_schema_errors_stop_before_semantic_checks() -> None:
     # timeout >= interval would be a semantic error; the schema error comes alone
     text = HEAD + "app:\n  health_check: {interval_seconds: 10, timeout_seconds: 20}\nscale: x\n"
