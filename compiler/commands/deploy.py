@@ -101,13 +101,20 @@ def _session(region: str | None, profile: str | None, endpoint_url: str | None) 
 def _compile_first(spec: Path, out_root: Path) -> Path:
     from compiler.commands.compile import compile_spec
     from compiler.deploy.errors import DeployError
-    from compiler.diagnostics import render_text
+    from compiler.diagnostics import Severity, render_text
 
-    _, out_dir, diagnostics = compile_spec(spec, out_root)
-    sys.stderr.write(render_text(diagnostics))
-    if out_dir is None:
-        raise DeployError(f"{spec} does not compile; nothing was deployed")
-    return out_dir
+    compiled, out_dir, diagnostics = compile_spec(spec, out_root)
+    if compiled is None or out_dir is not None:
+        sys.stderr.write(render_text(diagnostics))
+        if out_dir is None:
+            raise DeployError(f"{spec} does not compile; nothing was deployed")
+        return out_dir
+    # the spec compiled and only writing failed: the writer's own words, not "does not compile"
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    sys.stderr.write(render_text([d for d in diagnostics if d not in errors]))
+    first = errors[0]
+    hint = f". {first.hint}" if first.hint else ""
+    raise DeployError(f"{first.file}: {first.message}; nothing was deployed{hint}")
 
 
 def _bundle(source: Path, out_root: Path) -> Any:

@@ -87,6 +87,19 @@ def test_spec_with_errors_deploys_nothing(aws, tsc, tmp_path: Path):
     assert "Traceback" not in result.stderr
 
 
+def test_unwritable_out_says_why_not_that_the_spec_is_wrong(tsc, tmp_path: Path):
+    spec = tmp_path / "tinystack.yaml"
+    spec.write_text("version: 1\nname: hello\n")
+    taken = tmp_path / "taken"
+    taken.write_text("a file where the output folder would go")
+    result = tsc("deploy", str(spec), "--out", str(taken), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {taken}/hello: cannot write the output folder: file exists; nothing was "
+        "deployed. Choose a writable folder with --out."
+    ]
+
+
 def test_templates_compiled_as_json_deploy_too(aws, tsc, tmp_path: Path):
     spec = tmp_path / "tinystack.yaml"
     spec.write_text("version: 1\nname: hello\n")
