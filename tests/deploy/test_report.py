@@ -1,0 +1,110 @@
+"""Replacements in a change set are flagged loudly (moto never reports one, so no endpoint).
+
+The change-set descriptions below have the shape DescribeChangeSet returns; a stand-in
+session answers them, and the summary is read and rendered exactly as `tsc diff` does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from rich.console import Console
+
+from compiler.deploy.changes import Proposed, summarize
+from compiler.deploy.report import render_summary, summary_json
+
+ROOT_SET = "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/tsc-1/root"
+SERVICE_SET = "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/tsc-1/service"
+STACK_ID = "arn:aws:cloudformation:eu-west-1:123456789012:stack/app/1"
+
+
+def _modify(logical_id: str, resource_type: str, replacement: str, prop: str) -> dict[str, Any]:
+    detail = {
+        "Target": {"Attribute": "Properties", "Name": prop, "RequiresRecreation": "Always"},
+        "Evaluation": "Static",
+        "ChangeSource": "DirectModification",
+    }
+    return {
+        "Type": "Resource",
+        "ResourceChange": {
+            "Action": "Modify",
+            "LogicalResourceId": logical_id,
+            "ResourceType": resource_type,
+            "Replacement": replacement,
+            "Scope": ["Properties"],
+            "Details": [detail],
+        },
+    }
+
+
+DESCRIPTIONS: dict[str, dict[str, Any]] = {
+    ROOT_SET: {
+        "StackId": STACK_ID,
+        "Status": "CREATE_COMPLETE",
+        "Changes": [
+            {
+                "Type": "Resource",
+                "ResourceChange": {
+                    "Action": "Modify",
+                    "LogicalResourceId": "DevService",
+                    "ResourceType": "AWS::CloudFormation::Stack",
+                    "Replacement": "False",
+                    "ChangeSetId": SERVICE_SET,
+                    "Details": [],
+                },
+            }
+        ],
+    },
+    SERVICE_SET: {
+        "StackId": STACK_ID + "-service",
+        "Status": "CREATE_COMPLETE",
+        "Changes": [
+            _modify("TaskSecurityGroup", "AWS::EC2::SecurityGroup", "True", "GroupDescription"),
+            _modify("Service", "AWS::ECS::Service", "Conditional", "NetworkConfiguration"),
+            _modify("ScalableTarget", "AWS::ApplicationAutoScaling::ScalableTarget", "False",
+                    "MaxCapacity"),
+        ],
+    },
+}  # fmt: skip
+
+
+class _ChangeSetAws:
+    """Stands in for the AWS session: DescribeChangeSet answers from DESCRIPTIONS."""
+
+    region = "eu-west-1"
+
+    def call(self, service: str, operation: str, **params: Any) -> Any:
+        assert (service, operation) == ("cloudformation", "describe_change_set")
+        return DESCRIPTIONS[params["ChangeSetName"]]
+
+
+def _summary() -> Any:
+    labels = {("root", "DevService"): "service-dev"}
+    return summarize(_ChangeSetAws(), Proposed(ROOT_SET, "UPDATE"), "root", labels)  # type: ignore[arg-type]
+
+
+def test_replacements_are_flagged_on_their_line_and_counted() -> None:
+    out = io.StringIO()
+    render_summary(Console(file=out, width=200, color_system=None), _summary(), "app")
+    assert out.getvalue().splitlines() == [
+        "Changes to update stack app:",
+        "  service-dev: 3 to modify",
+        "    ~ TaskSecurityGroup AWS::EC2::SecurityGroup (GroupDescription)  "
+        "!! REPLACEMENT: deleted and created anew",
+        "    ~ Service AWS::ECS::Service (NetworkConfiguration)  !! may be REPLACED",
+        "    ~ ScalableTarget AWS::ApplicationAutoScaling::ScalableTarget (MaxCapacity)",
+        "0 to add, 3 to modify, 0 to remove, 2 REPLACED",
+    ]
+
+
+def test_replacements_are_in_the_json_summary() -> None:
+    doc = json.loads(summary_json(_summary()))
+    [stack] = doc["stacks"]
+    assert stack["stack"] == "service-dev"
+    assert [(r["logical_id"], r["replacement"]) for r in stack["resources"]] == [
+        ("TaskSecurityGroup", "True"),
+        ("Service", "Conditional"),
+        ("ScalableTarget", "False"),
+    ]
