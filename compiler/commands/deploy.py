@@ -133,7 +133,18 @@ def _bundle(source: Path, out_root: Path) -> Any:
 
 
 def _confirm(question: str) -> bool:
-    return bool(click.confirm(question, default=False, err=True))
+    """Ask on stderr; a closed stdin or Ctrl-C at the prompt is Unanswered, not click's abort."""
+    from compiler.deploy.errors import Unanswered
+
+    try:
+        return bool(click.confirm(question, default=False, err=True))
+    except click.Abort:
+        click.echo(err=True)  # the prompt's line was left open
+        if not sys.stdin.isatty():
+            raise Unanswered(
+                "stdin is not a terminal: pass --yes to deploy without asking"
+            ) from None
+        raise Unanswered("deploy cancelled") from None
 
 
 def _run(

@@ -32,6 +32,10 @@ class Interrupted(Exception):
         self.region = region
 
 
+class Unanswered(Exception):
+    """No answer can come to a question (stdin closed, Ctrl-C): treated as a no, with why."""
+
+
 _ACCESS = "access denied: your AWS identity may not call {action}; grant it, or use --profile"
 _REJECTED = "AWS rejected the credentials ({code}); check AWS_ACCESS_KEY_ID or --profile"
 _EXPIRED = "the AWS session has expired ({code}); sign in again (e.g. `aws sso login`) and rerun"

@@ -15,7 +15,7 @@ from rich.console import Console
 from compiler.deploy import changes, report, upload
 from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import Bundle
-from compiler.deploy.errors import DeployError
+from compiler.deploy.errors import DeployError, Unanswered
 from compiler.deploy.preflight import CONNECTIONS_CONSOLE, Preflight, preflight
 from compiler.deploy.watch import last_event_time, watch
 
@@ -34,7 +34,10 @@ class Options:
 
 @dataclass(frozen=True)
 class Io:
-    """Where results (out) and progress (err) go, and how to ask the user."""
+    """Where results (out) and progress (err) go, and how to ask the user.
+
+    `confirm` raises Unanswered when no answer can come (stdin closed, Ctrl-C).
+    """
 
     out: Console
     err: Console
@@ -99,6 +102,14 @@ def _discard(aws: Aws, prepared: _Prepared, summary: changes.ChangeSummary) -> N
         aws.call("cloudformation", "delete_stack", StackName=summary.stack_id)
 
 
+def _refusal(io: Io) -> str | None:
+    """None when the user confirms; otherwise why nothing is deployed."""
+    try:
+        return None if io.confirm("Deploy these changes?") else "deploy cancelled"
+    except Unanswered as exc:
+        return str(exc)
+
+
 def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
     """Show what a deploy would change, then throw the change set away."""
     prepared = _prepare(aws, bundle, opts, io)
@@ -156,9 +167,11 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
     summary = _summary(aws, prepared)
     # with --json, stdout carries one document at the end; the person confirming reads stderr
     report.render_summary(io.err if opts.as_json else io.out, summary, prepared.stack_name)
-    if not opts.yes and not io.confirm("Deploy these changes?"):
+    refusal = None if opts.yes else _refusal(io)
+    if refusal is not None:
+        # an unanswered prompt is a no: leave no change set (or empty new stack) behind
         _discard(aws, prepared, summary)
-        io.err.print("deploy cancelled; nothing was changed")
+        io.err.print(f"{refusal}; nothing was changed", soft_wrap=True)
         return 1
     since = last_event_time(aws, summary.stack_id)
     aws.call("cloudformation", "execute_change_set", ChangeSetName=summary.change_set_id)

@@ -7,6 +7,7 @@ the cause is gone succeeds.
 from __future__ import annotations
 
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -116,11 +117,11 @@ class _Reader(threading.Thread):
             time.sleep(0.02)
 
 
-def spawn(*args: str) -> tuple[subprocess.Popen[bytes], _Reader]:
+def spawn(*args: str, stdin: Any = subprocess.PIPE) -> tuple[subprocess.Popen[bytes], _Reader]:
     """`tsc` in a process of its own (so it can be interrupted), its stderr being read."""
     command = [sys.executable, "-c", "from compiler.cli import main; main()", *args]
     process = subprocess.Popen(
-        command, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=REPO, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     reader = _Reader(process.stderr)
     reader.start()
@@ -254,3 +255,56 @@ def test_declined_deploy_changes_nothing(aws, tsc, hello):
     assert declined.exit_code == 1
     assert "deploy cancelled; nothing was changed" in declined.stderr
     assert boto3.client("cloudformation").describe_stacks()["Stacks"] == []
+
+
+def no_stack_or_change_set_left() -> None:
+    cfn = boto3.client("cloudformation")
+    assert cfn.describe_stacks()["Stacks"] == []
+    assert cfn.list_stacks(StackStatusFilter=["REVIEW_IN_PROGRESS"])["StackSummaries"] == []
+
+
+def test_closed_stdin_at_the_prompt_declines_and_says_to_pass_yes(aws, tsc, hello):
+    unanswered = tsc("deploy", str(hello), "--create-bucket", input="")
+    assert unanswered.exit_code == 1
+    assert "Aborted" not in unanswered.stderr
+    assert unanswered.stderr.splitlines()[-1] == (
+        "stdin is not a terminal: pass --yes to deploy without asking; nothing was changed"
+    )
+    no_stack_or_change_set_left()
+
+
+def test_closed_stdin_at_the_prompt_of_an_update_leaves_no_change_set(
+    aws, tsc, hello, compile_example, tmp_path
+):
+    assert tsc("deploy", str(hello), "--yes", "--create-bucket").exit_code == 0
+    changed = compile_example(
+        "minimal", tmp_path / "v2", {"name: hello": "name: hello\nscaling:\n  max: 7"}
+    )
+    unanswered = tsc("deploy", str(changed), input="")
+    assert unanswered.exit_code == 1, unanswered.stderr
+    assert unanswered.stderr.splitlines()[-1].endswith("; nothing was changed")
+    assert "~ ScalableTarget" in unanswered.stdout
+    assert status("hello") == "CREATE_COMPLETE"
+    cfn = boto3.client("cloudformation")
+    root = cfn.describe_stacks(StackName="hello")["Stacks"][0]["StackId"]
+    # (moto lists every stack's change sets, executed ones too; AWS drops those)
+    waiting = cfn.list_change_sets(StackName=root)["Summaries"]
+    assert [c for c in waiting if (c["StackId"], c["ExecutionStatus"]) == (root, "AVAILABLE")] == []
+
+
+def test_ctrl_c_at_the_prompt_declines_and_cleans_up(aws, hello):
+    # a terminal on stdin, as when a person runs tsc deploy and presses Ctrl-C at the question
+    terminal, tty = pty.openpty()
+    try:
+        process, stderr = spawn("deploy", str(hello), "--create-bucket", stdin=tty)
+        stderr.wait_for(re.escape("Deploy these changes? [y/N]: "))
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        stderr.join(timeout=10)
+    finally:
+        os.close(terminal)
+        os.close(tty)
+    assert process.returncode == 1, stderr.text
+    assert "Aborted" not in stderr.text
+    assert stderr.text.splitlines()[-1] == "deploy cancelled; nothing was changed"
+    no_stack_or_change_set_left()
