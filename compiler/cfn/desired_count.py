@@ -3,14 +3,20 @@
 An inline Python function (functions/desired_count.py, embedded as ZipFile) with a
 least-privilege role and its own retained log group, and the `Custom::DesiredCount`
 resource whose attributes DesiredCount and MinCapacity feed the ECS service and the
-autoscaling floor. A hash of the IR is a property, so every change to the stack asks the
-function again: the running service's count is read before any change reaches the service.
+autoscaling floor. CloudFormation pushes the last answer into the Service and the
+ScalableTarget whenever either is updated, so the function must be asked again first:
+`seal_fingerprint` hashes exactly what those two are built from (their resources and all
+they reference in the template) into `Fingerprint`, and lists the stack parameters they
+read as `Inputs`. Any change that can update them re-asks the function; a change elsewhere
+(another stage, the pipeline, alarms, a scaling policy) leaves this resource alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from typing import Any
 
 from troposphere import Ref, Sub, Template
 from troposphere.cloudformation import CustomResource
@@ -18,7 +24,7 @@ from troposphere.cloudformation import CustomResource
 from compiler.cfn.inline_function import InlineFunction, add_inline_function
 from compiler.cfn.outputs import ClusterOut, RegistryOut
 from compiler.cfn.roles import Statement, statement
-from compiler.ir.model import StackIR, StageIR, ir_as_dict
+from compiler.ir.model import StackIR, StageIR
 
 RESOURCE = "DesiredCount"
 FUNCTION = InlineFunction(
@@ -29,16 +35,54 @@ FUNCTION = InlineFunction(
     timeout_seconds=60,
 )
 SERVICE_TIMEOUT_SECONDS = 300
+# The resources CloudFormation gives the answer to (DesiredCount, MinCapacity).
+READERS = ("Service", "ScalableTarget")
+_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)[.}]")
 
 
 class DesiredCountResource(CustomResource):  # type: ignore[misc]
     resource_type = "Custom::DesiredCount"
 
 
-def ir_fingerprint(ir: StackIR) -> str:
-    """A short hash of everything the IR decides (changes whenever a template does)."""
-    raw = json.dumps(ir_as_dict(ir), sort_keys=True).encode()
-    return hashlib.sha256(raw).hexdigest()[:16]
+def _names(node: Any) -> set[str]:
+    """Logical names a template fragment refers to: Ref, Fn::GetAtt, Fn::Sub, DependsOn."""
+    if isinstance(node, list):
+        return set().union(*map(_names, node))
+    if not isinstance(node, dict):
+        return set()
+    found = set().union(*map(_names, node.values()))
+    ref, att, sub = node.get("Ref"), node.get("Fn::GetAtt"), node.get("Fn::Sub")
+    depends = node.get("DependsOn", [])
+    found.update([ref] if isinstance(ref, str) else [])
+    found.update([att[0]] if isinstance(att, list) else [])
+    found.update(_SUB_NAME.findall(sub[0] if isinstance(sub, list) else str(sub or "")))
+    found.update([depends] if isinstance(depends, str) else depends)
+    return found
+
+
+def _closure(resources: dict[str, Any]) -> list[str]:
+    """READERS and every resource they reach, except this one (whose answer they read)."""
+    seen: set[str] = set()
+    todo = list(READERS)
+    while todo:
+        name = todo.pop()
+        if name in seen or name == RESOURCE or name not in resources:
+            continue
+        seen.add(name)
+        todo += _names(resources[name])
+    return sorted(seen)
+
+
+def seal_fingerprint(template: Template) -> None:
+    """Set Fingerprint and Inputs once the service stack is complete (see the docstring)."""
+    data = template.to_dict()
+    resources = data["Resources"]
+    inputs = _closure(resources)
+    read = set().union(*(_names(resources[name]) for name in inputs))
+    raw = json.dumps({name: resources[name] for name in inputs}, sort_keys=True).encode()
+    custom = template.resources[RESOURCE]
+    custom.Inputs = [Ref(p) for p in sorted(read & set(data.get("Parameters", {})))]
+    custom.Fingerprint = hashlib.sha256(raw).hexdigest()[:16]
 
 
 def _grants() -> list[Statement]:
@@ -69,6 +113,5 @@ def add_desired_count(template: Template, ir: StackIR, stage: StageIR) -> None:
             Tag=stage.name,
             Desired=stage.scaling.desired,
             Min=stage.scaling.min,
-            Fingerprint=ir_fingerprint(ir),
         )
     )

@@ -16,7 +16,7 @@ from typing import Any
 from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ec2, ecs
 
 from compiler.cfn.desired_count import RESOURCE as DESIRED_COUNT
-from compiler.cfn.desired_count import add_desired_count
+from compiler.cfn.desired_count import add_desired_count, seal_fingerprint
 from compiler.cfn.front_door import app_port_rule
 from compiler.cfn.log_groups import retained_log_group
 from compiler.cfn.outputs import ClusterOut, EndpointOut, NetworkOut, RegistryOut, ServiceOut
@@ -189,6 +189,7 @@ def build_service(ir: StackIR, stage: StageIR) -> Template:
     add_desired_count(template, ir, stage)
     _service(template, ir, stage)
     add_scaling(template, ir, stage)
+    seal_fingerprint(template)
     outputs = {
         ServiceOut.SERVICE_NAME: GetAtt("Service", "Name"),
         ServiceOut.SERVICE_ARN: Ref("Service"),

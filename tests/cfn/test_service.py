@@ -7,7 +7,9 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
+import yaml
 from ir_factory import (
+    EXAMPLES,
     SM_ARN,
     SSM_ARN,
     example_ir,
@@ -23,6 +25,7 @@ from troposphere import Template
 from compiler.cfn.inline_function import function_source
 from compiler.cfn.outputs import ServiceOut
 from compiler.cfn.service import build_service
+from compiler.ir.lower import lower_data
 from compiler.ir.model import StackIR
 
 SECRETS = {"API_KEY": SSM_ARN, "DB_PASSWORD": SM_ARN}
@@ -236,6 +239,67 @@ def test_desired_count_comes_from_the_custom_resource() -> None:
     assert props["Repository"] == {"Ref": "RepositoryName"}
     code = only(template, "AWS::Lambda::Function")["Code"]["ZipFile"]
     assert code == function_source("desired_count.py")
+
+
+def _asked_with(spec: dict[str, Any], stage: str = "dev") -> tuple[str, list[Any]]:
+    """The desired-count resource's Fingerprint and Inputs in `stage` of crud-api + `spec`."""
+    data = yaml.safe_load((EXAMPLES / "crud-api.yaml").read_text())
+    ir = lower_data(data | spec)
+    template = build_service(ir, next(s for s in ir.stages if s.name == stage))
+    props = resources(template)["DesiredCount"]["Properties"]
+    return props["Fingerprint"], props["Inputs"]
+
+
+def _with_stage(name: str, **settings: Any) -> dict[str, Any]:
+    """crud-api's stages, `name` given extra settings."""
+    stages = yaml.safe_load((EXAMPLES / "crud-api.yaml").read_text())["stages"]
+    return {"stages": [s | settings if s["name"] == name else s for s in stages]}
+
+
+# changes that can update the Service or the ScalableTarget, which read the function's
+# answer: CloudFormation would push a stale count into them unless the function runs again
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"scaling": {"min": 1, "max": 7, "cpu_percent": 75, "policy": "step"}},
+        {"app": {"port": 8000, "environment": {"LOG_LEVEL": "debug"}}},
+        _with_stage("dev", environment={"STAGE": "dev", "NEW": "1"}),
+        {"tags": {"team": "payments"}},
+    ],
+    ids=["scaling-max", "shared-app-setting", "own-stage", "tags"],
+)
+def test_desired_count_is_asked_again_when_its_readers_may_change(spec: dict[str, Any]) -> None:
+    assert _asked_with(spec)[0] != _asked_with({})[0]
+
+
+# changes outside the service and its scalable target: the function's answer stays
+@pytest.mark.parametrize(
+    "spec",
+    [
+        _with_stage("prod", scaling={"min": 2, "max": 9}),
+        {"alarms": {"emails": ["oncall@example.com"]}},
+        {"scaling": {"min": 1, "max": 6, "cpu_percent": 60, "policy": "step"}},
+        {"pipeline": {"buildspecs": "repository", "compute_type": "small", "timeout_minutes": 45}},
+    ],
+    ids=["other-stage", "alarm-email", "scaling-policy-only", "pipeline"],
+)
+def test_desired_count_is_left_alone_by_changes_its_readers_ignore(spec: dict[str, Any]) -> None:
+    assert _asked_with(spec) == _asked_with({})
+
+
+def test_desired_count_inputs_are_the_parameters_its_readers_take() -> None:
+    # a new value of any (a replaced cluster, subnet, Cloud Map service) re-asks the function
+    _, inputs = _asked_with({})
+    assert [i["Ref"] for i in inputs] == [
+        "CapacityProvider",
+        "ClusterName",
+        "DiscoveryServiceArn",
+        "FrontSecurityGroupId",
+        "RepositoryArn",
+        "RepositoryUri",
+        "TaskSubnetIds",
+        "VpcId",
+    ]
 
 
 def test_desired_count_function_may_only_look_at_this_cluster_and_repository() -> None:

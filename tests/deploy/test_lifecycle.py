@@ -142,11 +142,12 @@ def test_standard_stack_deploy_change_diff_destroy(aws, tsc, compile_example, tm
         shown.stdout
     )
     as_json = tsc("diff", str(second), "--json")
-    # exactly that, plus the desired-count resource re-reading the live count on any change
+    # exactly that, in dev only; and, by design, dev's desired count is read again:
+    # updating the ScalableTarget pushes the function's last MinCapacity into it, which
+    # would be a stale floor (0 from a first deploy without an image) if not re-read
     assert changes_of(as_json.stdout) == {
         ("service-dev", "Modify", "ScalableTarget", ("MaxCapacity",)),
         ("service-dev", "Modify", "DesiredCount", ("Fingerprint",)),
-        ("service-prod", "Modify", "DesiredCount", ("Fingerprint",)),
     }
     assert cfn.describe_stacks(StackName="crud-api")["Stacks"][0]["StackStatus"] == (
         "CREATE_COMPLETE"
