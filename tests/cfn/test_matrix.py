@@ -1,25 +1,30 @@
-"""Whole compiled outputs over a pairwise covering array of the spec's choices.
+"""Whole compiled outputs over the full product of the spec's choices.
 
-Every pair of values of any two factors (scale, compute, egress, source, buildspecs,
-stage count) appears in at least one compiled spec; the full product would be 240
-compiles. Each distinct template text is linted once: zero cfn-lint errors or warnings.
+scale x compute x egress x source x buildspecs x stage count: 240 specs, of which the
+language rejects the 40 with egress public-ip on EC2; the other 200 go through the whole
+front end and compile. Each distinct template text is linted once (most rows share most
+templates): zero cfn-lint errors or warnings. Sizes, TemplateURLs and determinism are
+checked on every row; one more check compiles each example under two hash seeds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from delivery_irs import lint_text
+from matrix_jobs import compile_data, lint_template
 
-from compiler.commands.compile import Compiled, compile_ir
-from compiler.ir.lower import lower_data
+from compiler.commands.compile import Compiled
+from compiler.diagnostics import Diagnostic, Severity
 from compiler.writer import write_out
 
 TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-token-AbCdEf"
@@ -51,31 +56,13 @@ MAX_RESOURCES = (
 )
 MAX_TEMPLATE_BYTES = 1_000_000  # a template in S3
 MAX_ROOT_BYTES = 51_200  # a template body passed inline: the root, for the console or CLI
+EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))
+WORKERS = 2  # the machine's cores
 
 
 def _allowed(row: dict[str, Any]) -> bool:
-    # tasks on EC2 cannot have a public IP (SPEC.md "Semantic checks")
+    # tasks on EC2 cannot have a public IP (SPEC.md "Semantic checks", TS211)
     return not (row["compute"] == "ec2" and row["egress"] == "public-ip")
-
-
-def covering_rows() -> list[dict[str, Any]]:
-    """A small deterministic set of rows covering every allowed pair of factor values."""
-    names = list(FACTORS)
-    product = [
-        dict(zip(names, values, strict=True)) for values in itertools.product(*FACTORS.values())
-    ]
-    candidates = [row for row in product if _allowed(row)]
-
-    def pairs(row: dict[str, Any]) -> set[tuple[str, Any, str, Any]]:
-        return {(a, row[a], b, row[b]) for a, b in itertools.combinations(names, 2)}
-
-    uncovered = set().union(*(pairs(row) for row in candidates))
-    rows = []
-    while uncovered:
-        best = max(candidates, key=lambda row: len(pairs(row) & uncovered))
-        rows.append(best)
-        uncovered -= pairs(best)
-    return rows
 
 
 def spec(row: dict[str, Any]) -> dict[str, Any]:
@@ -83,12 +70,15 @@ def spec(row: dict[str, Any]) -> dict[str, Any]:
     stages: list[dict[str, Any]] = [{"name": "dev"}]
     if row["stages"] == 3:
         stages += [{"name": "qa"}, {"name": "prod", "approval": True, "scaling": {"min": 2}}]
+    compute: dict[str, Any] = {"type": row["compute"]}
+    if row["compute"] == "ec2":  # room for prod's 2 starting tasks and the default 5 at most
+        compute["instances"] = {"min": 2, "max": 5}
     return {
         "version": 1,
         "name": "matrix-app",
         "description": "matrix row",
         "scale": row["scale"],
-        "compute": {"type": row["compute"]},
+        "compute": compute,
         "network": {"egress": row["egress"], "availability_zones": 3 if row["stages"] == 3 else 2},
         "source": SOURCES[row["source"]],
         "pipeline": {"buildspecs": row["buildspecs"]},
@@ -102,57 +92,90 @@ def row_id(row: dict[str, Any]) -> str:
     return "-".join(str(value) for value in row.values())
 
 
-ROWS = covering_rows()
+PRODUCT = [
+    dict(zip(FACTORS, values, strict=True)) for values in itertools.product(*FACTORS.values())
+]
+ROWS = [row for row in PRODUCT if _allowed(row)]
 
 
-@cache
-def compiled(key: str) -> Compiled:
-    row = next(r for r in ROWS if row_id(r) == key)
-    return compile_ir(lower_data(spec(row)))
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ProcessPoolExecutor]:
+    # one pool for the module: each worker loads cfn-lint's rules once
+    with ProcessPoolExecutor(max_workers=WORKERS) as executor:
+        yield executor
 
 
-def _templates() -> Iterator[tuple[str, str]]:
-    for row in ROWS:
-        for name, text in compiled(row_id(row)).files.items():
+def _compile_all(pool: ProcessPoolExecutor) -> dict[str, tuple[list[Diagnostic], Compiled | None]]:
+    results = pool.map(compile_data, [spec(row) for row in PRODUCT], chunksize=8)
+    return dict(zip(map(row_id, PRODUCT), results, strict=True))
+
+
+@pytest.fixture(scope="module")
+def outcomes(pool: ProcessPoolExecutor) -> dict[str, tuple[list[Diagnostic], Compiled | None]]:
+    return _compile_all(pool)
+
+
+@pytest.fixture(scope="module")
+def matrix(outcomes: dict[str, tuple[list[Diagnostic], Compiled | None]]) -> dict[str, Compiled]:
+    return {key: out for key, (_, out) in outcomes.items() if out is not None}
+
+
+def test_the_language_rejects_only_public_ip_on_ec2_and_accepts_the_rest_cleanly(
+    outcomes: dict[str, tuple[list[Diagnostic], Compiled | None]],
+) -> None:
+    assert len(PRODUCT) == len(set(map(row_id, PRODUCT)))
+    for row in PRODUCT:
+        diagnostics, out = outcomes[row_id(row)]
+        if _allowed(row):
+            assert (diagnostics, out is not None) == ([], True), row_id(row)
+        else:
+            assert out is None, row_id(row)
+            assert {(d.code, d.severity) for d in diagnostics} == {("TS211", Severity.ERROR)}
+
+
+def test_every_distinct_template_lints_clean(
+    pool: ProcessPoolExecutor, matrix: dict[str, Compiled]
+) -> None:
+    where: dict[bytes, tuple[str, str]] = {}  # sha256 -> (first row/file, text)
+    for key, out in matrix.items():
+        for name, text in out.files.items():
             if name.endswith(".yaml"):
-                yield f"{row_id(row)}/{name}", text
-
-
-def test_the_rows_cover_every_pair_with_far_fewer_compiles_than_the_product() -> None:
-    assert len(ROWS) < 30
-    seen = {(a, r[a], b, r[b]) for r in ROWS for a, b in itertools.combinations(FACTORS, 2)}
-    for a, b in itertools.combinations(FACTORS, 2):
-        for va, vb in itertools.product(FACTORS[a], FACTORS[b]):
-            if _allowed({**dict.fromkeys(FACTORS), a: va, b: vb}):
-                assert (a, va, b, vb) in seen
-
-
-def test_every_template_lints_clean() -> None:
-    texts: dict[str, str] = {}
-    for where, text in _templates():
-        texts.setdefault(text, where)  # lint each distinct content once
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lint_text, texts, chunksize=4))
-    problems = [f"{where}: {p}" for where, found in zip(texts.values(), results, strict=True)
-                for p in found]  # fmt: skip
+                where.setdefault(hashlib.sha256(text.encode()).digest(), (f"{key}/{name}", text))
+    # the longest first, so the two workers finish together
+    jobs = sorted(where.values(), key=lambda job: -len(job[1]))
+    results = pool.map(lint_template, [text for _, text in jobs], chunksize=8)
+    problems = [f"{at}: {p}" for (at, _), found in zip(jobs, results, strict=True) for p in found]
     assert problems == []
 
 
-def test_templates_stay_within_cloudformation_limits() -> None:
-    for row in ROWS:
-        out = compiled(row_id(row))
+def test_lint_template_reports_what_cfnlint_api_reports(matrix: dict[str, Compiled]) -> None:
+    """The per-process Runner finds problems, and the same ones as a fresh lint, every time."""
+    from cfnlint.api import lint
+
+    clean = matrix[row_id(ROWS[0])].files["network.yaml"]
+    broken = clean.replace("Resources:\n", "Resources:\n  Bad:\n    Type: AWS::SNS::Topic\n"
+                           "    Properties:\n      Nope: 1\n", 1)  # fmt: skip
+    fresh = tuple(f"{m.rule.id} {m.message}" for m in lint(broken, regions=["us-east-1"]))
+    assert fresh and any(p.startswith("E3002 ") for p in fresh)
+    assert [lint_template(t) for t in (clean, broken, clean, broken)] == [(), fresh, (), fresh]
+
+
+def test_templates_stay_within_cloudformation_limits(matrix: dict[str, Compiled]) -> None:
+    for key, out in matrix.items():
         for name, count in out.resources.items():
-            assert 0 < count < MAX_RESOURCES, name
-            assert len(out.files[name].encode()) < MAX_TEMPLATE_BYTES, name
-        assert len(out.files["root.yaml"].encode()) < MAX_ROOT_BYTES
+            assert 0 < count < MAX_RESOURCES, (key, name)
+            assert len(out.files[name].encode()) < MAX_TEMPLATE_BYTES, (key, name)
+        assert len(out.files["root.yaml"].encode()) < MAX_ROOT_BYTES, key
 
 
 _URL = re.compile(r"\$\{TemplatePrefix\}([^\s'\"]+)")
 
 
-@pytest.mark.parametrize("row", ROWS[:4] + ROWS[-2:], ids=row_id)
-def test_every_template_url_names_a_written_file(row: dict[str, Any], tmp_path: Path) -> None:
-    out = compiled(row_id(row))
+@pytest.mark.parametrize("key", [row_id(row) for row in ROWS])
+def test_every_template_url_names_a_written_file(
+    key: str, matrix: dict[str, Compiled], tmp_path: Path
+) -> None:
+    out = matrix[key]
     assert write_out(out.files, tmp_path / out.name) == []
     written = {p.name for p in (tmp_path / out.name).iterdir()}
     referenced = {m for text in out.files.values() for m in _URL.findall(text)}
@@ -161,7 +184,38 @@ def test_every_template_url_names_a_written_file(row: dict[str, Any], tmp_path: 
     assert {n for n in out.resources if n != "root.yaml"} == referenced
 
 
-def test_compiling_twice_gives_the_same_bytes() -> None:
-    for row in (ROWS[0], ROWS[-1]):
-        again = compile_ir(lower_data(spec(row)))
-        assert again.files == compiled(row_id(row)).files
+def test_compiling_twice_gives_the_same_bytes(
+    pool: ProcessPoolExecutor, matrix: dict[str, Compiled]
+) -> None:
+    again = _compile_all(pool)
+    for key, out in matrix.items():
+        second = again[key][1]
+        assert second is not None and second.files == out.files, key
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def _compile_in_subprocess(example: Path, out: Path, seed: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "compiler.cli", "compile", str(example), "--out", str(out)]
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.stem)
+def test_two_processes_with_different_hash_seeds_write_the_same_bytes(
+    example: Path, tmp_path: Path
+) -> None:
+    """Set and dict-of-str ordering varies with PYTHONHASHSEED; the output must not."""
+    runs = {seed: _compile_in_subprocess(example, tmp_path / seed, seed) for seed in ("1", "2")}
+    for seed, run in runs.items():
+        _, stderr = run.communicate(timeout=60)
+        assert run.returncode == 0, (seed, stderr)
+    first, second = _tree(tmp_path / "1"), _tree(tmp_path / "2")
+    assert any(name.endswith("/root.yaml") for name in first)
+    assert first == second
