@@ -1,4 +1,5 @@
-"""The webhook function on its own: real HTTP for the archive, moto for Secrets Manager and S3."""
+"""The webhook function on its own: real HTTP for the archive, and for Secrets Manager and
+S3 a moto server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import hashlib
 import hmac
 import io
 import json
+import logging
 import threading
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -15,7 +18,7 @@ from typing import Any, ClassVar
 import boto3
 import pytest
 from delivery_irs import of_type, source_ir, stack_ir
-from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
 from compiler.buildspecs import COMMIT_FILE
 from compiler.cfn.functions import webhook
@@ -66,16 +69,30 @@ def api_url() -> Iterator[str]:
     server.shutdown()
 
 
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    """moto in server mode on 127.0.0.1: the clients talk HTTP to it, as to AWS."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 @pytest.fixture()
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        secrets = boto3.client("secretsmanager", region_name="us-east-1")
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
-        signing = secrets.create_secret(Name="signing", SecretString=SIGNING)["ARN"]
-        token = secrets.create_secret(Name="token", SecretString=TOKEN + "\n")["ARN"]
-        yield {"secrets": secrets, "s3": s3, "signing": signing, "token": token}
+def aws(moto_url: str) -> dict[str, Any]:
+    reset = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST")
+    urllib.request.urlopen(reset, timeout=10).close()  # each test starts from empty
+    session = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
+    secrets = session.client("secretsmanager", endpoint_url=moto_url)
+    s3 = session.client("s3", endpoint_url=moto_url)
+    s3.create_bucket(Bucket=BUCKET)
+    signing = secrets.create_secret(Name="signing", SecretString=SIGNING)["ARN"]
+    token = secrets.create_secret(Name="token", SecretString=TOKEN + "\n")["ARN"]
+    return {"secrets": secrets, "s3": s3, "signing": signing, "token": token}
 
 
 def _env(aws: dict[str, Any], api_url: str, provider: str) -> dict[str, str]:
