@@ -12,6 +12,7 @@ from compiler.cli import main
 from compiler.spec.language_schema import load_schema
 from compiler.spec.reference_doc import render_reference
 from compiler.spec.reference_examples import EXAMPLES
+from compiler.spec.schema_index import walk
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "spec.md"
 
@@ -29,9 +30,11 @@ def test_schema_markdown_flag_prints_the_reference() -> None:
 
 def test_every_key_of_the_schema_is_documented() -> None:
     text = render_reference()
-    for key in ("version", "app.health_check.timeout_seconds", "source.webhook.token_secret_arn",
-                "stages[].approval", "endpoint.domain.hosted_zone_id", "network.nat"):  # fmt: skip
-        assert f"| `{key}` |" in text
+    keys = [key.path for key in walk(load_schema())]
+    # a stage override's inner keys are the top-level ones, documented there
+    rows = [k for k in keys if not (k.startswith("stages[].") and k.count(".") >= 2)]
+    assert len(rows) > 80
+    assert [k for k in rows if f"| `{k}` |" not in text] == []
 
 
 def test_every_section_has_a_worked_example() -> None:
