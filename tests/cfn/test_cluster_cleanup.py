@@ -1,62 +1,28 @@
 """The ASG cleanup function on its own: what it does on Delete and that it always answers.
 
-The Auto Scaling and ECS clients are hand-written fakes (the function's own unit test); the
-answer goes over real HTTP to a local server standing in for the presigned response URL.
+Auto Scaling, EC2 and ECS are a moto server on 127.0.0.1 holding a real group of protected
+instances registered in a real cluster; the answer goes over real HTTP to a local server
+standing in for the presigned response URL.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, ClassVar
+import math
+from contextlib import nullcontext
+from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
+from moto_endpoint import TEST_KEYS, CloudFormation, client, iam_enforced, record_calls
+from moto_endpoint import aws_url as aws_url  # the fixtures, re-exported for pytest
+from moto_endpoint import closed_port_url as closed_port_url
+from moto_endpoint import cloudformation as cloudformation
+from moto_endpoint import moto_url as moto_url
 
 from compiler.cfn.functions import asg_cleanup as fn
 
-
-class _ClientError(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.response = {"Error": {"Code": code}}
-
-
-class FakeAutoScaling:
-    """A group that disappears `lag` describes after a force delete is accepted."""
-
-    def __init__(self, busy: int = 0, lag: int = 1, error: str = "") -> None:
-        self.busy, self.lag, self.error = busy, lag, error
-        self.exists, self.deletes = True, []  # type: ignore[var-annotated]
-
-    def describe_auto_scaling_groups(self, AutoScalingGroupNames: list[str]) -> dict[str, Any]:
-        if self.deletes and self.lag == 0:
-            self.exists = False
-        self.lag -= bool(self.deletes)
-        groups = [{"AutoScalingGroupName": n} for n in AutoScalingGroupNames if self.exists]
-        return {"AutoScalingGroups": groups}
-
-    def delete_auto_scaling_group(self, AutoScalingGroupName: str, ForceDelete: bool) -> None:
-        if self.error:
-            raise _ClientError(self.error)
-        if self.busy:
-            self.busy -= 1
-            raise _ClientError("ScalingActivityInProgress")
-        self.deletes.append((AutoScalingGroupName, ForceDelete))
-
-
-class FakeEcs:
-    def __init__(self) -> None:
-        self.deregistered: list[tuple[str, str, bool]] = []
-
-    def list_container_instances(self, cluster: str) -> dict[str, Any]:
-        return {"containerInstanceArns": ["ci/1", "ci/2"]}
-
-    def deregister_container_instance(
-        self, cluster: str, containerInstance: str, force: bool
-    ) -> None:
-        self.deregistered.append((cluster, containerInstance, force))
+ECS_AMI = "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"
 
 
 class _Context:
@@ -70,31 +36,67 @@ class _Context:
         return self.remaining_ms + self.tick
 
 
-class _Capture(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, Any]]] = []
+@pytest.fixture()
+def aws(aws_url: str) -> dict[str, Any]:
+    """An EC2 stage: two hosts protected from scale-in, both registered in the cluster."""
+    ec2, asg, ecs = (client(name, aws_url) for name in ("ec2", "autoscaling", "ecs"))
+    image = client("ssm", aws_url).get_parameter(Name=ECS_AMI)["Parameter"]["Value"]
+    ec2.create_launch_template(
+        LaunchTemplateName="dev-hosts",
+        LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"},
+    )
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName="dev-asg", LaunchTemplate={"LaunchTemplateName": "dev-hosts"},
+        MinSize=2, MaxSize=2, DesiredCapacity=2, AvailabilityZones=["us-east-1a"],
+        NewInstancesProtectedFromScaleIn=True,
+    )  # fmt: skip
+    (group,) = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["dev-asg"])[
+        "AutoScalingGroups"
+    ]
+    ecs.create_cluster(clusterName="dev-cluster")
+    for instance in group["Instances"]:
+        document = json.dumps({"instanceId": instance["InstanceId"]})
+        ecs.register_container_instance(cluster="dev-cluster", instanceIdentityDocument=document)
+    return {"asg": asg, "ecs": ecs, "url": aws_url}
 
-    def do_PUT(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _Capture.received.append(body)
-        self.send_response(200)
-        self.end_headers()
 
-    def log_message(self, *args: Any) -> None:
-        pass
+def _groups(aws: dict[str, Any]) -> list[dict[str, Any]]:
+    found = aws["asg"].describe_auto_scaling_groups(AutoScalingGroupNames=["dev-asg"])
+    return list(found["AutoScalingGroups"])
 
 
-@pytest.fixture(scope="module")
-def response_url() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _Capture)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/presigned?sig=x"
-    server.shutdown()
+def _hosts(aws: dict[str, Any]) -> list[str]:
+    return list(aws["ecs"].list_container_instances(cluster="dev-cluster")["containerInstanceArns"])
 
 
-def _run(url: str, request: str, asg: Any, ecs: Any, context: Any = None) -> dict[str, Any]:
+def _deletes(calls: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, bool]]:
+    return [
+        (params["AutoScalingGroupName"], params["ForceDelete"])
+        for name, params in calls
+        if name == "DeleteAutoScalingGroup"
+    ]
+
+
+def _scaling_activity_in_progress(autoscaling: Any, times: float) -> None:
+    """moto has no scaling activities and drops a group at once: AWS's busy answer, `times`."""
+    left = [times]
+
+    def busy(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if left[0] <= 0:
+            return None  # on to moto
+        left[0] -= 1
+        error = {"Code": "ScalingActivityInProgress", "Message": "activity in progress"}
+        return AWSResponse("http://autoscaling", 400, {}, None), {"Error": error}
+
+    autoscaling.meta.events.register("before-call.auto-scaling.DeleteAutoScalingGroup", busy)
+
+
+def _run(
+    cfn: CloudFormation, request: str, asg: Any, ecs: Any, context: Any = None
+) -> dict[str, Any]:
     event = {
         "RequestType": request,
-        "ResponseURL": url,
+        "ResponseURL": cfn.url,
         "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
         "RequestId": f"req-{request}",
         "LogicalResourceId": "AsgCleanup",
@@ -103,52 +105,78 @@ def _run(url: str, request: str, asg: Any, ecs: Any, context: Any = None) -> dic
     if request != "Create":
         event["PhysicalResourceId"] = "asg-cleanup"
     sleeps: list[float] = []
-    _Capture.received.clear()
     fn.handler(event, context or _Context(), asg, ecs, sleep=sleeps.append)
-    (answer,) = _Capture.received
+    answer = cfn.only_answer()
     answer["_sleeps"] = sleeps
     return answer
 
 
 def test_delete_force_deletes_the_group_waits_for_it_and_empties_the_cluster(
-    response_url: str,
+    cloudformation: CloudFormation, aws: dict[str, Any]
 ) -> None:
-    asg, ecs = FakeAutoScaling(lag=2), FakeEcs()
-    answer = _run(response_url, "Delete", asg, ecs)
-    assert asg.deletes == [("dev-asg", True)]  # one request, forced past the protection
-    assert not asg.exists
-    assert ecs.deregistered == [("dev-cluster", "ci/1", True), ("dev-cluster", "ci/2", True)]
+    calls = record_calls(aws["asg"])
+    answer = _run(cloudformation, "Delete", aws["asg"], aws["ecs"])
+    assert _deletes(calls) == [("dev-asg", True)]  # one request, forced past the protection
+    assert [name for name, _ in calls][-1] == "DescribeAutoScalingGroups"  # seen gone
+    assert _groups(aws) == [] and _hosts(aws) == []
+    assert answer["_sleeps"] == [10]
     assert answer["Status"] == "SUCCESS" and answer["PhysicalResourceId"] == "asg-cleanup"
 
 
-def test_a_running_scaling_activity_is_waited_out(response_url: str) -> None:
-    asg = FakeAutoScaling(busy=2, lag=0)
-    answer = _run(response_url, "Delete", asg, FakeEcs())
-    assert asg.deletes == [("dev-asg", True)] and not asg.exists
+def test_a_running_scaling_activity_is_waited_out(
+    cloudformation: CloudFormation, aws: dict[str, Any]
+) -> None:
+    _scaling_activity_in_progress(aws["asg"], times=2)
+    calls = record_calls(aws["asg"])
+    answer = _run(cloudformation, "Delete", aws["asg"], aws["ecs"])
+    assert _deletes(calls) == [("dev-asg", True)] * 3  # two busy answers, then accepted
+    assert _groups(aws) == [] and _hosts(aws) == []
     assert len(answer["_sleeps"]) == 3  # two busy answers, then one wait for the group
     assert answer["Reason"] == "See the function's CloudWatch log"
 
 
 @pytest.mark.parametrize("request_type", ["Create", "Update"])
-def test_create_and_update_touch_nothing(response_url: str, request_type: str) -> None:
-    asg, ecs = FakeAutoScaling(), FakeEcs()
-    answer = _run(response_url, request_type, asg, ecs)
-    assert asg.deletes == [] and ecs.deregistered == []
+def test_create_and_update_touch_nothing(
+    cloudformation: CloudFormation, aws: dict[str, Any], request_type: str
+) -> None:
+    asg_calls, ecs_calls = record_calls(aws["asg"]), record_calls(aws["ecs"])
+    answer = _run(cloudformation, request_type, aws["asg"], aws["ecs"])
+    assert asg_calls == [] and ecs_calls == []
+    assert len(_groups(aws)) == 1 and len(_hosts(aws)) == 2
     assert answer["Status"] == "SUCCESS"
     assert answer["PhysicalResourceId"] == "asg-cleanup"  # stable: never a replacing delete
 
 
-def test_an_error_still_answers_success_so_the_stack_is_never_held(response_url: str) -> None:
-    answer = _run(response_url, "Delete", FakeAutoScaling(error="AccessDenied"), FakeEcs())
+FAILURES = {  # what goes wrong → what the answer's reason names
+    "denied": "not authorized to perform: autoscaling:DeleteAutoScalingGroup",
+    "unreachable": "Could not connect to the endpoint URL",
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_an_error_still_answers_success_so_the_stack_is_never_held(
+    cloudformation: CloudFormation, aws: dict[str, Any], closed_port_url: str, failure: str
+) -> None:
+    asg_url = closed_port_url if failure == "unreachable" else aws["url"]
+    allowed = ["autoscaling:DescribeAutoScalingGroups", "ecs:*"]
+    keys = iam_enforced(aws["url"], allowed) if failure == "denied" else nullcontext(TEST_KEYS)
+    with keys as key:
+        asg, ecs = client("autoscaling", asg_url, key), client("ecs", aws["url"], key)
+        answer = _run(cloudformation, "Delete", asg, ecs)
     assert answer["Status"] == "SUCCESS"
-    assert "AccessDenied" in answer["Reason"]
+    assert answer["Reason"].startswith("cleanup incomplete: ")
+    assert FAILURES[failure] in answer["Reason"]
+    assert len(_groups(aws)) == 1  # left to CloudFormation's own delete
 
 
-def test_answers_before_the_function_runs_out_of_time(response_url: str) -> None:
+def test_answers_before_the_function_runs_out_of_time(
+    cloudformation: CloudFormation, aws: dict[str, Any]
+) -> None:
     # The group never goes: stop waiting while there is time left to answer.
-    asg = FakeAutoScaling(lag=10**6)
+    _scaling_activity_in_progress(aws["asg"], times=math.inf)
+    calls = record_calls(aws["asg"])
     context = _Context(remaining_ms=fn.MARGIN_MS + 25_000, tick=10_000)
-    answer = _run(response_url, "Delete", asg, FakeEcs(), context)
-    assert asg.deletes == [("dev-asg", True)] and asg.exists
+    answer = _run(cloudformation, "Delete", aws["asg"], aws["ecs"], context)
+    assert len(_deletes(calls)) == 3 and len(_groups(aws)) == 1
     assert len(answer["_sleeps"]) == 3
     assert answer["Status"] == "SUCCESS"

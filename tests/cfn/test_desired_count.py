@@ -1,77 +1,59 @@
 """The desired-count function on its own: its decision and its answer to CloudFormation.
 
-The ECS/ECR clients are hand-written fakes (the function's own unit test); the answer
-goes over real HTTP to a local server standing in for the presigned response URL.
+ECS and ECR are a moto server on 127.0.0.1 holding a real cluster, services and images; the
+answer goes over real HTTP to a local server standing in for the presigned response URL.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, ClassVar
+from contextlib import nullcontext
+from typing import Any
 
 import pytest
+from moto_endpoint import TEST_KEYS, CloudFormation, client, iam_enforced, record_calls
+from moto_endpoint import aws_url as aws_url  # the fixtures, re-exported for pytest
+from moto_endpoint import closed_port_url as closed_port_url
+from moto_endpoint import cloudformation as cloudformation
+from moto_endpoint import moto_url as moto_url
 
 from compiler.cfn.functions import desired_count as fn
 
-
-class _NotFound(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.response = {"Error": {"Code": code}}
-
-
-class FakeEcs:
-    def __init__(self, services: list[dict[str, Any]], fail: bool = False) -> None:
-        self.services, self.fail = services, fail
-        self.calls: list[str] = []
-
-    def list_services(self, cluster: str, maxResults: int) -> dict[str, Any]:
-        self.calls.append(f"list {cluster}")
-        if self.fail:
-            raise RuntimeError("AccessDenied on ecs:ListServices")
-        return {"serviceArns": [s["serviceArn"] for s in self.services]}
-
-    def describe_services(self, cluster: str, services: list[str]) -> dict[str, Any]:
-        return {"services": [s for s in self.services if s["serviceArn"] in services]}
+# Enough of an image manifest for ECR to store the image and its tags.
+MANIFEST = json.dumps({
+    "schemaVersion": 2,
+    "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+    "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
+               "digest": "sha256:" + "0" * 64},
+    "layers": [],
+})  # fmt: skip
 
 
-class FakeEcr:
-    def __init__(self, tags: set[str], error: str = "ImageNotFoundException") -> None:
-        self.tags, self.error = tags, error
-
-    def describe_images(self, repositoryName: str, imageIds: list[dict[str, str]]) -> None:
-        if imageIds[0]["imageTag"] not in self.tags:
-            raise _NotFound(self.error)
-
-
-class _Capture(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, Any]]] = []
-
-    def do_PUT(self) -> None:
-        length = int(self.headers["Content-Length"])
-        body = json.loads(self.rfile.read(length))
-        body["_content_type"] = self.headers.get("Content-Type")
-        _Capture.received.append(body)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
+@pytest.fixture()
+def aws(aws_url: str) -> dict[str, Any]:
+    """The stage as its stack leaves it before the first build: a cluster, an empty repository."""
+    ecs, ecr = client("ecs", aws_url), client("ecr", aws_url)
+    ecs.create_cluster(clusterName="dev-cluster")
+    ecr.create_repository(repositoryName="repo")
+    return {"ecs": ecs, "ecr": ecr, "url": aws_url}
 
 
-@pytest.fixture(scope="module")
-def response_url() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _Capture)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/presigned?sig=x"
-    server.shutdown()
+def _push(aws: dict[str, Any], *tags: str) -> None:
+    for tag in tags:
+        aws["ecr"].put_image(repositoryName="repo", imageManifest=MANIFEST, imageTag=tag)
 
 
-def _event(url: str, request: str = "Create", **props: str) -> dict[str, Any]:
+def _service(aws: dict[str, Any], name: str, count: int) -> None:
+    ecs = aws["ecs"]
+    ecs.register_task_definition(
+        family="app", containerDefinitions=[{"name": "app", "image": "repo:dev", "memory": 128}]
+    )
+    ecs.create_service(
+        cluster="dev-cluster", serviceName=name, taskDefinition="app", desiredCount=count
+    )
+
+
+def _event(cfn: CloudFormation, request: str = "Create", **props: str) -> dict[str, Any]:
     base = {
         "Cluster": "dev-cluster",
         "Repository": "repo",
@@ -81,7 +63,7 @@ def _event(url: str, request: str = "Create", **props: str) -> dict[str, Any]:
     }
     event: dict[str, Any] = {
         "RequestType": request,
-        "ResponseURL": url,
+        "ResponseURL": cfn.url,
         "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
         "RequestId": "req-1",
         "LogicalResourceId": "DesiredCount",
@@ -92,65 +74,111 @@ def _event(url: str, request: str = "Create", **props: str) -> dict[str, Any]:
     return event
 
 
-def _answer(url: str, event: dict[str, Any], ecs: Any, ecr: Any) -> dict[str, Any]:
-    _Capture.received.clear()
+def _answer(cfn: CloudFormation, event: dict[str, Any], ecs: Any, ecr: Any) -> dict[str, Any]:
     fn.handler(event, None, ecs=ecs, ecr=ecr)
-    assert len(_Capture.received) == 1
-    return _Capture.received[0]
+    return cfn.only_answer()
 
 
-def _service(count: int, status: str = "ACTIVE") -> dict[str, Any]:
-    return {"serviceArn": f"arn:svc/{status}", "desiredCount": count, "status": status}
+def _decide(cfn: CloudFormation, aws: dict[str, Any], **props: str) -> dict[str, Any]:
+    return _answer(cfn, _event(cfn, **props), aws["ecs"], aws["ecr"])
 
 
-def test_first_deploy_without_image_keeps_zero_tasks_and_no_floor(response_url: str) -> None:
-    answer = _answer(response_url, _event(response_url), FakeEcs([]), FakeEcr(set()))
+def test_first_deploy_without_image_keeps_zero_tasks_and_no_floor(
+    cloudformation: CloudFormation, aws: dict[str, Any]
+) -> None:
+    answer = _decide(cloudformation, aws)
     assert answer["Status"] == "SUCCESS"
     assert answer["Data"] == {"DesiredCount": 0, "MinCapacity": 0}
     assert answer["_content_type"] == ""
     assert answer["RequestId"] == "req-1" and answer["LogicalResourceId"] == "DesiredCount"
 
 
-def test_empty_repository_counts_as_no_image(response_url: str) -> None:
-    ecr = FakeEcr(set(), error="RepositoryNotFoundException")
-    answer = _answer(response_url, _event(response_url), FakeEcs([]), ecr)
-    assert answer["Data"]["DesiredCount"] == 0
+@pytest.mark.parametrize("repository", ["repo", "never-created"])
+def test_empty_repository_counts_as_no_image(
+    cloudformation: CloudFormation, aws: dict[str, Any], repository: str
+) -> None:
+    # ECR says ImageNotFoundException for the empty one, RepositoryNotFoundException else
+    answer = _decide(cloudformation, aws, Repository=repository)
+    assert answer["Status"] == "SUCCESS"
+    assert answer["Data"] == {"DesiredCount": 0, "MinCapacity": 0}
 
 
-def test_stage_image_present_starts_desired_tasks(response_url: str) -> None:
-    answer = _answer(response_url, _event(response_url), FakeEcs([]), FakeEcr({"dev", "latest"}))
-    assert answer["Data"] == {"DesiredCount": 2, "MinCapacity": 1}
+def test_stage_image_present_starts_desired_tasks(
+    cloudformation: CloudFormation, aws: dict[str, Any]
+) -> None:
+    _push(aws, "dev", "latest")
+    assert _decide(cloudformation, aws)["Data"] == {"DesiredCount": 2, "MinCapacity": 1}
 
 
-def test_other_stage_tag_does_not_count(response_url: str) -> None:
-    answer = _answer(response_url, _event(response_url, Tag="prod"), FakeEcs([]), FakeEcr({"dev"}))
-    assert answer["Data"]["DesiredCount"] == 0
+def test_other_stage_tag_does_not_count(
+    cloudformation: CloudFormation, aws: dict[str, Any]
+) -> None:
+    _push(aws, "dev")
+    assert _decide(cloudformation, aws, Tag="prod")["Data"]["DesiredCount"] == 0
 
 
-def test_update_keeps_the_autoscaled_count(response_url: str) -> None:
-    ecs = FakeEcs([_service(4), _service(9, status="DRAINING")])
-    answer = _answer(response_url, _event(response_url, "Update"), ecs, FakeEcr(set()))
+def test_update_keeps_the_autoscaled_count(
+    cloudformation: CloudFormation, aws: dict[str, Any]
+) -> None:
+    _push(aws, "dev")
+    _service(aws, "web", 4)
+    _service(aws, "old", 9)
+    aws["ecs"].delete_service(cluster="dev-cluster", service="old", force=True)  # no longer ACTIVE
+    ecs_calls, ecr_calls = record_calls(aws["ecs"]), record_calls(aws["ecr"])
+    answer = _answer(cloudformation, _event(cloudformation, "Update"), aws["ecs"], aws["ecr"])
     assert answer["Data"] == {"DesiredCount": 4, "MinCapacity": 1}
     assert answer["PhysicalResourceId"] == "desired-count-dev"
-    assert ecs.calls == ["list dev-cluster"]
+    assert [(name, params["cluster"]) for name, params in ecs_calls] == [
+        ("ListServices", "dev-cluster"),
+        ("DescribeServices", "dev-cluster"),
+    ]
+    assert ecr_calls == []  # a running service wins: the image is not even looked up
 
 
-def test_delete_answers_success_without_calling_aws(response_url: str) -> None:
-    ecs = FakeEcs([], fail=True)
-    answer = _answer(response_url, _event(response_url, "Delete"), ecs, FakeEcr(set()))
+def test_delete_answers_success_without_calling_aws(
+    cloudformation: CloudFormation, aws_url: str
+) -> None:
+    ecs, ecr = client("ecs", aws_url), client("ecr", aws_url)
+    ecs_calls, ecr_calls = record_calls(ecs), record_calls(ecr)
+    answer = _answer(cloudformation, _event(cloudformation, "Delete"), ecs, ecr)
     assert answer["Status"] == "SUCCESS"
-    assert ecs.calls == []
+    assert answer["Data"] == {}
+    assert ecs_calls == [] and ecr_calls == []
 
 
-def test_errors_answer_failed_with_the_reason(response_url: str) -> None:
-    answer = _answer(response_url, _event(response_url), FakeEcs([], fail=True), FakeEcr(set()))
+FAILURES = {  # what goes wrong with ECS → what the answer's reason names
+    "denied": "not authorized to perform: ecs:ListServices",
+    "no cluster": "ClusterNotFoundException",
+    "unreachable": "Could not connect to the endpoint URL",
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_errors_answer_failed_with_the_reason(
+    cloudformation: CloudFormation, aws: dict[str, Any], closed_port_url: str, failure: str
+) -> None:
+    event = _event(cloudformation, Cluster="gone" if failure == "no cluster" else "dev-cluster")
+    ecs_url = closed_port_url if failure == "unreachable" else aws["url"]
+    keys = iam_enforced(aws["url"], []) if failure == "denied" else nullcontext(TEST_KEYS)
+    with keys as key:
+        answer = _answer(cloudformation, event, client("ecs", ecs_url, key), aws["ecr"])
     assert answer["Status"] == "FAILED"
-    assert "AccessDenied on ecs:ListServices" in answer["Reason"]
+    assert FAILURES[failure] in answer["Reason"]
     assert answer["PhysicalResourceId"] == "desired-count-dev"
+    assert answer["Data"] == {}
 
 
-def test_unexpected_ecr_error_is_not_mistaken_for_a_missing_image(response_url: str) -> None:
-    ecr = FakeEcr(set(), error="AccessDeniedException")
-    answer = _answer(response_url, _event(response_url), FakeEcs([]), ecr)
+@pytest.mark.parametrize("failure", ["denied", "unreachable"])
+def test_unexpected_ecr_error_is_not_mistaken_for_a_missing_image(
+    cloudformation: CloudFormation, aws: dict[str, Any], closed_port_url: str, failure: str
+) -> None:
+    # The repository is empty: taking the error for "no image" would answer SUCCESS, 0 tasks.
+    ecr_url = closed_port_url if failure == "unreachable" else aws["url"]
+    allowed = ["ecs:ListServices", "ecs:DescribeServices"]
+    keys = iam_enforced(aws["url"], allowed) if failure == "denied" else nullcontext(TEST_KEYS)
+    with keys as key:
+        ecs, ecr = client("ecs", aws["url"], key), client("ecr", ecr_url, key)
+        answer = _answer(cloudformation, _event(cloudformation), ecs, ecr)
     assert answer["Status"] == "FAILED"
-    assert "AccessDeniedException" in answer["Reason"]
+    expected = "ecr:DescribeImages" if failure == "denied" else f"{ecr_url}/"
+    assert expected in answer["Reason"]

@@ -7,18 +7,17 @@ import hashlib
 import hmac
 import io
 import json
-import logging
 import threading
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, ClassVar
 
-import boto3
 import pytest
 from delivery_irs import of_type, source_ir, stack_ir
-from moto.server import ThreadedMotoServer
+from moto_endpoint import aws_url as aws_url  # the fixtures, re-exported for pytest
+from moto_endpoint import client
+from moto_endpoint import moto_url as moto_url
 
 from compiler.buildspecs import COMMIT_FILE
 from compiler.cfn.functions import webhook
@@ -69,26 +68,9 @@ def api_url() -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    """moto in server mode on 127.0.0.1: the clients talk HTTP to it, as to AWS."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture()
-def aws(moto_url: str) -> dict[str, Any]:
-    reset = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST")
-    urllib.request.urlopen(reset, timeout=10).close()  # each test starts from empty
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-    )
-    secrets = session.client("secretsmanager", endpoint_url=moto_url)
-    s3 = session.client("s3", endpoint_url=moto_url)
+def aws(aws_url: str) -> dict[str, Any]:
+    secrets, s3 = client("secretsmanager", aws_url), client("s3", aws_url)
     s3.create_bucket(Bucket=BUCKET)
     signing = secrets.create_secret(Name="signing", SecretString=SIGNING)["ARN"]
     token = secrets.create_secret(Name="token", SecretString=TOKEN + "\n")["ARN"]
