@@ -12,7 +12,6 @@ from compiler.cfn.names import template_file
 from compiler.cfn.network import build_network
 from compiler.cfn.pipeline import build_pipeline
 from compiler.cfn.registry import build_registry
-from compiler.cfn.render import TemplateFormat, render_template
 from compiler.cfn.root import NETWORK, PIPELINE, REGISTRY, build_root, stage_stem
 from compiler.cfn.stage import stage_templates
 from compiler.ir.model import StackIR
@@ -33,7 +32,3 @@ def build_templates(ir: StackIR, ext: str) -> dict[str, Template]:
     root = build_root(ir, children, ext)
     return {template_file(ROOT, ext): root} | dict(sorted(files.items()))
 
-
-def render_templates(ir: StackIR, fmt: TemplateFormat) -> dict[str, str]:
-    """Every template of the stack as text, by file name."""
-    return {name: render_template(t, fmt) for name, t in build_templates(ir, fmt).items()}
