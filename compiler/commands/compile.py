@@ -63,7 +63,8 @@ def _summary(compiled: Compiled, out_dir: Path) -> str:
     width = max(len(name) for name in compiled.files)
     for name, text in compiled.files.items():
         count = compiled.resources.get(name)
-        what = f"{count:4d} resources" if count is not None else "   buildspec"
+        noun = "resource " if count == 1 else "resources"
+        what = f"{count:4d} {noun}" if count is not None else "   buildspec"
         lines.append(f"  {name:<{width}}  {what}  {len(text.encode()) / 1024:7.1f} KiB")
     return "\n".join(lines) + "\n"
 
