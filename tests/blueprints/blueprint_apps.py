@@ -31,9 +31,9 @@ _PROGRAMS: dict[str, list[str]] = {
 _CLEARED = ("TABLE_NAME", "AWS_ENDPOINT_URL", "WEB_CONCURRENCY", "PORT", "HOST")
 
 
-def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs of a Dockerfile, continuation lines joined."""
-    joined = path.read_text(encoding="utf-8").replace("\\\n", " ")
+def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs of a Dockerfile's text, continuation lines joined."""
+    joined = text.replace("\\\n", " ")
     pairs = []
     for line in joined.splitlines():
         stripped = line.strip()
@@ -45,11 +45,8 @@ def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
 
 def server_command(project: Path) -> list[str]:
     """The Dockerfile's CMD (exec form), mapped onto this machine's interpreters."""
-    cmd = [
-        args
-        for instruction, args in dockerfile_instructions(project / "Dockerfile")
-        if instruction == "CMD"
-    ]
+    text = (project / "Dockerfile").read_text(encoding="utf-8")
+    cmd = [args for instruction, args in dockerfile_instructions(text) if instruction == "CMD"]
     argv: list[str] = json.loads(cmd[-1])
     return _PROGRAMS[argv[0]] + argv[1:]
 

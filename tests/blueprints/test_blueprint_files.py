@@ -24,7 +24,7 @@ def rendered(blueprint: Blueprint) -> dict[str, bytes]:
 
 
 def dockerfile(blueprint: Blueprint) -> list[tuple[str, str]]:
-    return dockerfile_instructions(blueprint.directory / "Dockerfile")
+    return dockerfile_instructions(rendered(blueprint)["Dockerfile"].decode())
 
 
 def test_catalog_lists_the_four_blueprints() -> None:
@@ -66,7 +66,7 @@ def test_serves_with_a_production_server(blueprint: Blueprint) -> None:
     [cmd] = [args for op, args in instructions if op == "CMD"]
     argv = json.loads(cmd)  # exec form: the server is PID 1 and gets ECS's SIGTERM
     assert argv[0] in ("gunicorn", "python", "node")
-    text = (blueprint.directory / "Dockerfile").read_text()
+    text = rendered(blueprint)["Dockerfile"].decode()
     assert not any(debug in text for debug in DEBUG_SERVERS)
     if argv[:2] == ["python", "main.py"]:
         assert "uvicorn.run(" in rendered(blueprint)["main.py"].decode()
