@@ -1,8 +1,8 @@
 """The CodeBuild buildspecs, build.yml and release.yml, rendered from the shipped jinja2 templates.
 
 The templates live in the shipped `buildspecs/` folder. The variable names they read from
-the environment are the reference product's (SPEC.md "Stages and images"); the pipeline
-backend sets them and `BUILD_ENV` / `RELEASE_ENV` name them once for both sides.
+the environment are the reference product's (SPEC.md "Stages and images"); `BUILD_ENV` and
+`RELEASE_ACTION_ENV` list them, and tests check that the pipeline's projects set each one.
 """
 
 from __future__ import annotations
