@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from troposphere import Output, Parameter, Ref, Template, cloudwatch, sns
 
-from compiler.cfn.outputs import ClusterOut, EndpointOut, ServiceOut, StageOut
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.outputs import ClusterOut, EndpointOut, ServiceOut, StageOut
+from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR, StageIR
 
 

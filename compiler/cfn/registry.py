@@ -13,7 +13,7 @@ from typing import Any
 
 from troposphere import GetAtt, Output, Ref, Tags, Template, ecr
 
-from compiler.cfn.outputs import RegistryOut
+from compiler.cfn.common.outputs import RegistryOut
 from compiler.ir.model import RegistryIR, StackIR
 
 REPOSITORY = "Repository"

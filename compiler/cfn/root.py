@@ -16,11 +16,11 @@ from typing import Any
 
 from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, cloudformation
 
-from compiler.cfn.names import logical_id, template_file
-from compiler.cfn.outputs import NetworkOut, PipelineOut, RegistryOut, RootParam, StageOut
-from compiler.cfn.pipeline import STAGE_INPUTS
-from compiler.cfn.pipeline_build import stage_parameter
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.names import logical_id, template_file
+from compiler.cfn.common.outputs import NetworkOut, PipelineOut, RegistryOut, RootParam, StageOut
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.pipeline.build import stage_parameter
+from compiler.cfn.pipeline.stack import STAGE_INPUTS
 from compiler.ir.model import StackIR
 
 NETWORK, REGISTRY, PIPELINE = "network", "registry", "pipeline"

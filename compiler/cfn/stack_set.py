@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from troposphere import Template
 
-from compiler.cfn.names import template_file
-from compiler.cfn.network import build_network
-from compiler.cfn.pipeline import build_pipeline
+from compiler.cfn.common.names import template_file
+from compiler.cfn.network.stack import build_network
+from compiler.cfn.pipeline.stack import build_pipeline
 from compiler.cfn.registry import build_registry
 from compiler.cfn.root import NETWORK, PIPELINE, REGISTRY, build_root, stage_stem
 from compiler.cfn.stage import stage_templates
@@ -31,4 +31,3 @@ def build_templates(ir: StackIR, ext: str) -> dict[str, Template]:
     files |= {template_file(stem, ext): t for stem, t in children.items()}
     root = build_root(ir, children, ext)
     return {template_file(ROOT, ext): root} | dict(sorted(files.items()))
-

@@ -14,11 +14,9 @@ from collections.abc import Callable
 from troposphere import Equals, GetAtt, Not, Output, Parameter, Ref, Sub, Template
 from troposphere.cloudformation import Stack
 
-from compiler.cfn.cluster import build_cluster, cluster_parameters
-from compiler.cfn.endpoint import build_endpoint, endpoint_parameters
-from compiler.cfn.monitoring import build_monitoring, monitoring_parameters
-from compiler.cfn.names import logical_id, stage_file_stem, template_file
-from compiler.cfn.outputs import (
+from compiler.cfn.cluster.stack import build_cluster, cluster_parameters
+from compiler.cfn.common.names import logical_id, stage_file_stem, template_file
+from compiler.cfn.common.outputs import (
     STAGE_PARAMETERS,
     ClusterOut,
     EndpointOut,
@@ -26,8 +24,10 @@ from compiler.cfn.outputs import (
     ServiceOut,
     StageOut,
 )
-from compiler.cfn.service import build_service, service_parameters
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.endpoint.stack import build_endpoint, endpoint_parameters
+from compiler.cfn.monitoring import build_monitoring, monitoring_parameters
+from compiler.cfn.service.stack import build_service, service_parameters
 from compiler.ir.model import StackIR, StageIR
 
 Builder = Callable[[StackIR, StageIR], Template]

@@ -18,4 +18,3 @@ def shorten(full: str, limit: int) -> str:
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:HASH_DIGITS]
     head = full[: limit - HASH_DIGITS - 1].rstrip("-")
     return f"{head}-{digest}"
-

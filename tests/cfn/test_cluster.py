@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from ir_factory import lint_problems, of_type, only, outputs, parameters, resources, variant
 
-from compiler.cfn.cluster import build_cluster, ecs_ami_path
-from compiler.cfn.inline_function import function_source
-from compiler.cfn.outputs import ClusterOut
+from compiler.cfn.cluster.stack import build_cluster, ecs_ami_path
+from compiler.cfn.common.inline_function import function_source
+from compiler.cfn.common.outputs import ClusterOut
 
 
 @pytest.mark.parametrize("compute", ["ec2", "fargate"])

@@ -8,8 +8,8 @@ import pytest
 from ir_factory import API_EXTRAS, DOMAIN, lint_problems, of_type, only, outputs, resources, variant
 from troposphere import Template
 
-from compiler.cfn.endpoint import build_endpoint, endpoint_outputs
-from compiler.cfn.outputs import EndpointOut
+from compiler.cfn.common.outputs import EndpointOut
+from compiler.cfn.endpoint.stack import build_endpoint, endpoint_outputs
 from compiler.ir.model import StackIR
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from ir_factory import lint_problems, of_type, only, outputs, parameters, spec_ir, variant
 
+from compiler.cfn.common.outputs import StageOut
 from compiler.cfn.monitoring import build_monitoring
-from compiler.cfn.outputs import StageOut
 
 
 @pytest.mark.parametrize("endpoint", ["api-gateway", "alb"])

@@ -14,8 +14,8 @@ from ir_factory import (
     variant,
 )
 
-from compiler.cfn.network import build_network
-from compiler.cfn.outputs import NetworkOut
+from compiler.cfn.common.outputs import NetworkOut
+from compiler.cfn.network.stack import build_network
 
 
 @pytest.mark.parametrize(

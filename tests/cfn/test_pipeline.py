@@ -17,7 +17,7 @@ from delivery_irs import (
 )
 
 from compiler.buildspecs import BUILD_FILE, RELEASE_FILE, render_buildspecs
-from compiler.cfn.pipeline import build_pipeline, pipeline_parameters
+from compiler.cfn.pipeline.stack import build_pipeline, pipeline_parameters
 from compiler.ir.model import StackIR
 
 GIVEN_CONNECTION = "arn:aws:codeconnections:us-east-1:123456789012:connection/abc"

@@ -20,9 +20,9 @@ from moto_endpoint import client
 from moto_endpoint import moto_url as moto_url
 
 from compiler.buildspecs import COMMIT_FILE
+from compiler.cfn.common.inline_function import function_source
 from compiler.cfn.functions import webhook
-from compiler.cfn.inline_function import function_source
-from compiler.cfn.pipeline import build_pipeline
+from compiler.cfn.pipeline.stack import build_pipeline
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 SIGNING, TOKEN = "s3cret-signing", "api-token"

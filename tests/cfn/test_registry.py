@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from delivery_irs import lint_problems, of_type, stack_ir, template_dict
 
-from compiler.cfn.outputs import RegistryOut
+from compiler.cfn.common.outputs import RegistryOut
 from compiler.cfn.registry import build_registry, lifecycle_rules
 
 

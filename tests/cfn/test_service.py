@@ -22,9 +22,9 @@ from ir_factory import (
 )
 from troposphere import Template
 
-from compiler.cfn.inline_function import function_source
-from compiler.cfn.outputs import ServiceOut
-from compiler.cfn.service import build_service
+from compiler.cfn.common.inline_function import function_source
+from compiler.cfn.common.outputs import ServiceOut
+from compiler.cfn.service.stack import build_service
 from compiler.ir.lower import lower_data
 from compiler.ir.model import StackIR
 

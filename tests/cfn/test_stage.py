@@ -17,7 +17,7 @@ from ir_factory import (
     variant,
 )
 
-from compiler.cfn.outputs import STAGE_PARAMETERS, StageOut
+from compiler.cfn.common.outputs import STAGE_PARAMETERS, StageOut
 from compiler.cfn.render import render_template
 from compiler.cfn.stage import build_stage, child_id, stage_templates
 from compiler.ir.model import StackIR

@@ -174,6 +174,7 @@ def test_long_names_are_cut_with_a_stable_hash() -> None:
     assert cut != shorten("x" * 41, 32)  # the hash tells two long names apart
     assert shorten("ab-" * 20, 16).count("--") == 0  # no hyphen run at the cut
 
+
 def test_largest_traffic_the_schema_allows_gives_finite_prices() -> None:
     import json
 

@@ -2,7 +2,7 @@
 
 The task definition (awsvpc, image `<repository>:<stage>`, the spec's port, size,
 environment, secrets as valueFrom, a container health check, awslogs), its retained log
-group, the task and execution roles (service_iam.py), the task security group admitting
+group, the task and execution roles (iam.py), the task security group admitting
 only the endpoint's group on the app port, the desired-count custom resource
 (desired_count.py), the ECS service (circuit breaker with rollback, ECS Exec, registered
 with the target group or the Cloud Map service) and its autoscaling (scaling.py).
@@ -15,14 +15,14 @@ from typing import Any
 
 from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ec2, ecs
 
-from compiler.cfn.desired_count import RESOURCE as DESIRED_COUNT
-from compiler.cfn.desired_count import add_desired_count, seal_fingerprint
-from compiler.cfn.front_door import app_port_rule
-from compiler.cfn.log_groups import retained_log_group
-from compiler.cfn.outputs import ClusterOut, EndpointOut, NetworkOut, RegistryOut, ServiceOut
-from compiler.cfn.scaling import add_scaling
-from compiler.cfn.service_iam import add_task_roles
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.log_groups import retained_log_group
+from compiler.cfn.common.outputs import ClusterOut, EndpointOut, NetworkOut, RegistryOut, ServiceOut
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.endpoint.front_door import app_port_rule
+from compiler.cfn.service.desired_count import RESOURCE as DESIRED_COUNT
+from compiler.cfn.service.desired_count import add_desired_count, seal_fingerprint
+from compiler.cfn.service.iam import add_task_roles
+from compiler.cfn.service.scaling import add_scaling
 from compiler.ir.model import HealthCheckIR, StackIR, StageIR
 
 CONTAINER = "app"

@@ -15,9 +15,9 @@ from typing import Any
 from troposphere import GetAtt, Join, Ref, Template, cloudwatch
 from troposphere import applicationautoscaling as aas
 
-from compiler.cfn.desired_count import RESOURCE as DESIRED_COUNT
-from compiler.cfn.outputs import ClusterOut
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.outputs import ClusterOut
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.service.desired_count import RESOURCE as DESIRED_COUNT
 from compiler.ir.model import StackIR, StageIR
 
 COOLDOWN_SECONDS = 60

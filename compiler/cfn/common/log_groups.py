@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from troposphere import logs
 
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR
 
 LOG_RETENTION_DAYS = 90

@@ -16,7 +16,7 @@ import re
 from troposphere import Base64, GetAtt, Parameter, Ref, Sub, Template, ec2
 from troposphere.policies import CreationPolicy, ResourceSignal
 
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR
 
 # Graviton families carry a `g` after the generation digit: t4g, c7gn, m6gd, x2gd, im4gn.

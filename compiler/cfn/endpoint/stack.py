@@ -1,7 +1,7 @@
 """A stage's endpoint stack: endpoint-<stage>.yaml, the front door and its security groups.
 
-api-gateway: HTTP API + VPC link + Cloud Map SRV service (endpoint_apigw.py).
-alb: Application Load Balancer + listeners + IP target group (endpoint_alb.py).
+api-gateway: HTTP API + VPC link + Cloud Map SRV service (api_gateway.py).
+alb: Application Load Balancer + listeners + IP target group (alb.py).
 Outputs (`EndpointOut`): EndpointUrl and FrontSecurityGroupId (the group the tasks
 admit); api-gateway: DiscoveryServiceArn, ApiId; alb: TargetGroupArn and the CloudWatch
 dimension names LoadBalancerFullName, TargetGroupFullName.
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from troposphere import Output, Parameter, Template
 
-from compiler.cfn.endpoint_alb import add_load_balancer
-from compiler.cfn.endpoint_apigw import add_api_gateway
-from compiler.cfn.outputs import EndpointOut, NetworkOut
+from compiler.cfn.common.outputs import EndpointOut, NetworkOut
+from compiler.cfn.endpoint.alb import add_load_balancer
+from compiler.cfn.endpoint.api_gateway import add_api_gateway
 from compiler.ir.model import StackIR, StageIR
 
 # Which network outputs each front door reads.

@@ -24,10 +24,10 @@ from troposphere import (
     ec2,
 )
 
-from compiler.cfn.names import logical_id
-from compiler.cfn.network_nat import add_nat_instance, association_id
-from compiler.cfn.outputs import NetworkOut
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.names import logical_id
+from compiler.cfn.common.outputs import NetworkOut
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.network.nat import add_nat_instance, association_id
 from compiler.ir.model import StackIR, SubnetIR
 
 ANYWHERE = "0.0.0.0/0"

@@ -11,7 +11,7 @@ from typing import Any
 
 from troposphere import iam
 
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR
 
 Statement = dict[str, Any]

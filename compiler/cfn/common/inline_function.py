@@ -16,9 +16,9 @@ from importlib.resources import files
 
 from troposphere import GetAtt, Ref, Template, awslambda
 
-from compiler.cfn.log_groups import retained_log_group
-from compiler.cfn.roles import Statement, service_role, statement
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.log_groups import retained_log_group
+from compiler.cfn.common.roles import Statement, service_role, statement
+from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR, StageIR
 
 

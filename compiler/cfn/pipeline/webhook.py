@@ -14,12 +14,12 @@ from typing import Any
 from troposphere import GetAtt, Join, Ref, Template, awslambda, secretsmanager
 
 from compiler.buildspecs import COMMIT_FILE
-from compiler.cfn.inline_function import function_source
-from compiler.cfn.log_groups import retained_log_group
-from compiler.cfn.outputs import PipelineOut
-from compiler.cfn.pipeline_roles import allow
-from compiler.cfn.roles import service_role
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.inline_function import function_source
+from compiler.cfn.common.log_groups import retained_log_group
+from compiler.cfn.common.outputs import PipelineOut
+from compiler.cfn.common.roles import service_role
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.pipeline.roles import allow
 from compiler.ir.model import StackIR, WebhookIR
 
 FUNCTION = "WebhookFunction"

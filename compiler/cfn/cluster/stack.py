@@ -6,7 +6,7 @@ encrypted gp3 root volume, user data joining the cluster), the instance role and
 the instances' security group, an Auto Scaling group across the task subnets and an ECS
 capacity provider with managed scaling at `target_capacity_percent` and managed
 termination protection, set as the cluster's default strategy, and the cleanup that lets
-the stack be deleted (cluster_cleanup.py). Under fargate the cluster offers FARGATE and
+the stack be deleted (cluster/cleanup.py). Under fargate the cluster offers FARGATE and
 FARGATE_SPOT.
 Outputs: ClusterName, ClusterArn, CapacityProvider (the strategy the service uses).
 """
@@ -28,11 +28,11 @@ from troposphere import (
     iam,
 )
 
-from compiler.cfn.cluster_cleanup import add_asg_cleanup
-from compiler.cfn.network_nat import is_graviton
-from compiler.cfn.outputs import ClusterOut, NetworkOut
-from compiler.cfn.roles import trust_policy
-from compiler.cfn.tagging import asg_tags, tag_list, tag_specifications
+from compiler.cfn.cluster.cleanup import add_asg_cleanup
+from compiler.cfn.common.outputs import ClusterOut, NetworkOut
+from compiler.cfn.common.roles import trust_policy
+from compiler.cfn.common.tagging import asg_tags, tag_list, tag_specifications
+from compiler.cfn.network.nat import is_graviton
 from compiler.ir.model import StackIR, StageIR
 
 CAPACITY_PROVIDER = "CapacityProvider"  # logical ID of the ec2 capacity provider
@@ -162,7 +162,7 @@ def _capacity(template: Template, ir: StackIR, stage: StageIR) -> None:
             **asg_tags(ir, Name=f"{stage.names.prefix}-ecs"),
         )
     )
-    # Deleted before the cleanup, which then force-deletes the group (cluster_cleanup.py).
+    # Deleted before the cleanup, which then force-deletes the group (cluster/cleanup.py).
     cleanup = add_asg_cleanup(template, ir, stage)
     template.add_resource(
         ecs.CapacityProvider(

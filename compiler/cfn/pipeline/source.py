@@ -5,7 +5,7 @@ spec names one) and a CodeStarSourceConnection action producing a full-clone ref
 so the build sees git metadata. s3: the source bucket (created versioned unless named),
 an S3 action that does not poll, and an EventBridge rule on the object's uploads that
 starts the pipeline; optionally the webhook function that feeds the object (see
-pipeline_webhook.py).
+webhook.py).
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from troposphere import (
     events,
 )
 
-from compiler.cfn.outputs import PipelineOut
-from compiler.cfn.pipeline_buckets import source_bucket, tls_only_policy
-from compiler.cfn.pipeline_roles import allow, bucket_arn
-from compiler.cfn.pipeline_webhook import add_webhook
-from compiler.cfn.roles import Statement, service_role
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.outputs import PipelineOut
+from compiler.cfn.common.roles import Statement, service_role
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.pipeline.buckets import source_bucket, tls_only_policy
+from compiler.cfn.pipeline.roles import allow, bucket_arn
+from compiler.cfn.pipeline.webhook import add_webhook
 from compiler.ir.model import SourceIR, StackIR
 from compiler.ir.names import shorten
 

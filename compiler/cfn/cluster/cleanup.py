@@ -14,8 +14,8 @@ from __future__ import annotations
 from troposphere import GetAtt, Ref, Sub, Template
 from troposphere.cloudformation import CustomResource
 
-from compiler.cfn.inline_function import InlineFunction, add_inline_function
-from compiler.cfn.roles import statement
+from compiler.cfn.common.inline_function import InlineFunction, add_inline_function
+from compiler.cfn.common.roles import statement
 from compiler.ir.model import StackIR, StageIR
 
 RESOURCE = "AsgCleanup"

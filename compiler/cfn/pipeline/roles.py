@@ -10,7 +10,7 @@ from typing import Any
 
 from troposphere import AWSObject, Join, Ref, Sub
 
-from compiler.cfn.roles import Statement
+from compiler.cfn.common.roles import Statement
 
 
 def allow(actions: list[str], resources: list[Any]) -> Statement:

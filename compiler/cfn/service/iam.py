@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from troposphere import GetAtt, Ref, Template, iam
 
-from compiler.cfn.outputs import RegistryOut
-from compiler.cfn.roles import Statement, service_role, statement
+from compiler.cfn.common.outputs import RegistryOut
+from compiler.cfn.common.roles import Statement, service_role, statement
 from compiler.ir.model import SecretIR, StackIR, StageIR
 
 # The IAM action that reads each kind of secret store through `valueFrom`.

@@ -15,12 +15,12 @@ from typing import Any
 from troposphere import GetAtt, Ref, Select, Split, Template, codebuild, logs, s3
 
 from compiler.buildspecs import BUILD_FILE, RELEASE_FILE, render_buildspec
-from compiler.cfn.log_groups import retained_log_group
-from compiler.cfn.names import logical_id
-from compiler.cfn.outputs import RegistryOut, StageOut
-from compiler.cfn.pipeline_roles import allow, bucket_arn, bucket_objects, service_arn
-from compiler.cfn.roles import Statement, service_role
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.log_groups import retained_log_group
+from compiler.cfn.common.names import logical_id
+from compiler.cfn.common.outputs import RegistryOut, StageOut
+from compiler.cfn.common.roles import Statement, service_role
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.pipeline.roles import allow, bucket_arn, bucket_objects, service_arn
 from compiler.ir.model import StackIR
 
 BUILD_PROJECT = "BuildProject"

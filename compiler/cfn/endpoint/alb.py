@@ -12,9 +12,9 @@ from __future__ import annotations
 from troposphere import GetAtt, Join, Ref, Split, Template, ec2
 from troposphere import elasticloadbalancingv2 as elb
 
-from compiler.cfn.front_door import add_alias_record, app_port_rule
-from compiler.cfn.outputs import EndpointOut, NetworkOut
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.outputs import EndpointOut, NetworkOut
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.endpoint.front_door import add_alias_record, app_port_rule
 from compiler.ir.model import StackIR, StageIR
 
 # The current TLS 1.3 + 1.2 policy recommended by Elastic Load Balancing.

@@ -1,8 +1,8 @@
 """pipeline.yaml: CodePipeline V2, Source -> Build -> per stage [Approval] -> Release.
 
 Resources: the artifact bucket (encrypted, private, TLS only, expiring), the source
-(pipeline_source.py), the Build and Release projects (pipeline_build.py), the pipeline and
-its role, the failure notification (pipeline_notify.py).
+(source.py), the Build and Release projects (build.py), the pipeline and
+its role, the failure notification (notify.py).
 Parameters: the repository's URI and ARN, and per stage `<Stage>ClusterName`, `<Stage>ClusterArn`,
 `<Stage>ServiceName` (the stage stacks' outputs).
 Outputs: `PipelineOut.*` that apply to the source in use.
@@ -15,14 +15,14 @@ from typing import Any
 
 from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, codepipeline, s3
 
-from compiler.cfn.outputs import PipelineOut, RegistryOut, StageOut
-from compiler.cfn.pipeline_buckets import artifact_bucket, tls_only_policy
-from compiler.cfn.pipeline_build import Projects, add_projects, stage_parameter
-from compiler.cfn.pipeline_notify import add_failure_rule, add_topic
-from compiler.cfn.pipeline_roles import allow, bucket_arn, bucket_objects
-from compiler.cfn.pipeline_source import SOURCE_ARTIFACT, SourcePart, add_source, add_upload_trigger
-from compiler.cfn.roles import service_role
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.outputs import PipelineOut, RegistryOut, StageOut
+from compiler.cfn.common.roles import service_role
+from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.pipeline.buckets import artifact_bucket, tls_only_policy
+from compiler.cfn.pipeline.build import Projects, add_projects, stage_parameter
+from compiler.cfn.pipeline.notify import add_failure_rule, add_topic
+from compiler.cfn.pipeline.roles import allow, bucket_arn, bucket_objects
+from compiler.cfn.pipeline.source import SOURCE_ARTIFACT, SourcePart, add_source, add_upload_trigger
 from compiler.ir.model import StackIR, StageIR
 
 PIPELINE = "Pipeline"

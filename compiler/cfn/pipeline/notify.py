@@ -11,8 +11,8 @@ import hashlib
 
 from troposphere import GetAtt, Ref, Template, codepipeline, events, sns
 
-from compiler.cfn.names import logical_id
-from compiler.cfn.tagging import tag_list
+from compiler.cfn.common.names import logical_id
+from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR
 
 TOPIC = "NotificationTopic"

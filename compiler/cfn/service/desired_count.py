@@ -21,9 +21,9 @@ from typing import Any
 from troposphere import Ref, Sub, Template
 from troposphere.cloudformation import CustomResource
 
-from compiler.cfn.inline_function import InlineFunction, add_inline_function
-from compiler.cfn.outputs import ClusterOut, RegistryOut
-from compiler.cfn.roles import Statement, statement
+from compiler.cfn.common.inline_function import InlineFunction, add_inline_function
+from compiler.cfn.common.outputs import ClusterOut, RegistryOut
+from compiler.cfn.common.roles import Statement, statement
 from compiler.ir.model import StackIR, StageIR
 
 RESOURCE = "DesiredCount"

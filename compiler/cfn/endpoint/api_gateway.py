@@ -14,10 +14,10 @@ import json
 from troposphere import GetAtt, Join, Ref, Split, Template, apigatewayv2, ec2
 from troposphere import servicediscovery as cloudmap
 
-from compiler.cfn.front_door import add_alias_record, app_port_rule
-from compiler.cfn.log_groups import retained_log_group
-from compiler.cfn.outputs import EndpointOut, NetworkOut
-from compiler.cfn.tagging import tag_list, tag_map
+from compiler.cfn.common.log_groups import retained_log_group
+from compiler.cfn.common.outputs import EndpointOut, NetworkOut
+from compiler.cfn.common.tagging import tag_list, tag_map
+from compiler.cfn.endpoint.front_door import add_alias_record, app_port_rule
 from compiler.ir.model import StackIR, StageIR
 
 DEFAULT = "$default"
