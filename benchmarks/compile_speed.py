@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from compiler.commands.compile import compile_spec
+from compiler.compile import compile_spec
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.yaml"))
 
@@ -21,7 +21,8 @@ def best_seconds(example: Path, repeat: int, out_root: Path) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        _, folder, diagnostics = compile_spec(example, out_root)
+        result = compile_spec(example, out_root)
+        folder, diagnostics = result.out_dir, result.diagnostics
         times.append(time.perf_counter() - start)
         if folder is None:
             raise SystemExit(f"{example.name} did not compile: {diagnostics}")

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from compiler.blueprints import SCHEMA_COPY, list_blueprints
 from compiler.buildspecs import render_buildspecs
 from compiler.cli import main
-from compiler.frontend import read_stack
+from compiler.compile import read_stack
 from compiler.shipped import shipped_dir
 
 

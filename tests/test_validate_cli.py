@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
-from compiler.frontend import read_stack
+from compiler.compile import read_stack
 from compiler.ir.model import ir_as_dict
 
 ROOT = Path(__file__).resolve().parent.parent

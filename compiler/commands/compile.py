@@ -1,61 +1,16 @@
-"""`tsc compile`: spec -> IR -> every template and buildspec -> out/<name>/ (atomically).
-
-`compile_ir` and `compile_spec` are the library side; `tsc deploy` calls them too.
-"""
+"""`tsc compile`: print what compiler.compile.compile_spec wrote, or its diagnostics."""
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import click
 
-from compiler.buildspecs import render_buildspecs
-from compiler.cfn.render import render_template
-from compiler.cfn.stack_set import build_templates
 from compiler.commands.validate import print_ir
-from compiler.diagnostics import Diagnostic, has_errors, render_text
-from compiler.frontend import read_stack
-from compiler.ir.model import StackIR
-from compiler.writer import write_out
-
-Format = Literal["yaml", "json"]
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """The contents of out/<name>/ (before manifest and README) and resources per template."""
-
-    name: str
-    files: dict[str, str]
-    resources: dict[str, int]
-
-
-def compile_ir(ir: StackIR, fmt: Format = "yaml") -> Compiled:
-    """Every template and both buildspecs of `ir`, as text by file name."""
-    templates = build_templates(ir, fmt)
-    files = {name: render_template(t, fmt) for name, t in templates.items()}
-    files |= render_buildspecs(ir)
-    resources = {name: len(t.resources) for name, t in templates.items()}
-    return Compiled(ir.name, files, resources)
-
-
-def compile_spec(
-    spec: Path, out_root: Path, fmt: Format = "yaml"
-) -> tuple[Compiled | None, Path | None, list[Diagnostic]]:
-    """Compile `spec` into out_root/<name>/; the folder is None when nothing was written."""
-    ir, diagnostics = read_stack(spec)
-    if ir is None or has_errors(diagnostics):
-        return None, None, diagnostics
-    compiled = compile_ir(ir, fmt)
-    out_dir = out_root / ir.name
-    problems = write_out(compiled.files, out_dir, fmt)
-    if problems:
-        return compiled, None, diagnostics + problems
-    return compiled, out_dir, diagnostics
+from compiler.compile import Compiled, Format, compile_spec
+from compiler.diagnostics import render_text
 
 
 def _summary(compiled: Compiled, out_dir: Path) -> str:
@@ -103,8 +58,9 @@ def compile_command(spec: Path, out_root: Path, fmt: Format, emit_ir: bool, as_j
     if emit_ir:
         print_ir(spec)
         return
-    compiled, out_dir, diagnostics = compile_spec(spec, out_root, fmt)
-    sys.stderr.write(render_text(diagnostics))
+    result = compile_spec(spec, out_root, fmt)
+    compiled, out_dir = result.compiled, result.out_dir
+    sys.stderr.write(render_text(result.diagnostics))
     if compiled is None or out_dir is None:
         raise SystemExit(1)
     click.echo(

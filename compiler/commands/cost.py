@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from compiler.compile import read_stack
 from compiler.cost.analysis import CostReport, analyze, retarget
 from compiler.cost.plot import PlotError, write_plot
 from compiler.cost.prices import PriceTableError, load_prices
@@ -20,7 +21,6 @@ from compiler.cost.report import render_json
 from compiler.cost.report import render_text as render_report
 from compiler.cost.traffic import TrafficError, override_traffic
 from compiler.diagnostics import has_errors, render_text
-from compiler.frontend import read_stack
 
 
 @click.command("cost")

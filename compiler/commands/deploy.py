@@ -99,11 +99,12 @@ def _session(region: str | None, profile: str | None, endpoint_url: str | None) 
 
 
 def _compile_first(spec: Path, out_root: Path) -> Path:
-    from compiler.commands.compile import compile_spec
+    from compiler.compile import compile_spec
     from compiler.deploy.errors import DeployError
     from compiler.diagnostics import Severity, render_text
 
-    compiled, out_dir, diagnostics = compile_spec(spec, out_root)
+    result = compile_spec(spec, out_root)
+    compiled, out_dir, diagnostics = result.compiled, result.out_dir, result.diagnostics
     if compiled is None or out_dir is not None:
         sys.stderr.write(render_text(diagnostics))
         if out_dir is None:

@@ -9,7 +9,6 @@ new tinystack.yaml, so they always match what `tsc compile` would produce.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import click
@@ -95,13 +94,10 @@ def _buildspecs(files: tuple[ProjectFile, ...]) -> dict[str, str]:
     """build.yml and release.yml for the rendered tinystack.yaml, via the real front end."""
     # imported here so that `tsc init --list` and argument errors stay instant
     from compiler.buildspecs import render_buildspecs
-    from compiler.frontend import read_stack
+    from compiler.compile import read_stack_text
 
     spec = next(f for f in files if f.path.as_posix() == SPEC_FILE)
-    with tempfile.TemporaryDirectory(prefix="tsc-init-") as scratch:
-        path = Path(scratch) / SPEC_FILE
-        path.write_bytes(spec.content)
-        ir, diagnostics = read_stack(path)
+    ir, diagnostics = read_stack_text(SPEC_FILE, spec.content.decode("utf-8"))
     if ir is None or has_errors(diagnostics):
         # Only a broken blueprint gets here: the name was checked before.
         raise BlueprintError(

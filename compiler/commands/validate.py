@@ -25,7 +25,7 @@ def _status(file: str, diagnostics: list[Diagnostic]) -> str:
 def print_ir(spec: Path) -> None:
     """Print the IR of `spec` as JSON (`--emit-ir` of validate and compile); exit 1 on errors."""
     # Lowering (and, for scale: auto, the cost model) only when the IR is asked for.
-    from compiler.frontend import read_stack
+    from compiler.compile import read_stack
     from compiler.ir.model import ir_as_dict
 
     ir, diagnostics = read_stack(spec)

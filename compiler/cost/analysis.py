@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from compiler.cost.choice import choose_endpoint
+from compiler.cost.choice import choose_endpoint, settle_endpoint
 from compiler.cost.crossover import Crossover, solve_crossover, solve_stack_crossover
 from compiler.cost.estimate import (
     Estimate,
@@ -41,10 +41,10 @@ def retarget(ir: StackIR, traffic: TrafficIR, prices: PriceTable) -> StackIR:
     made again (an explicit endpoint type never changes)."""
     stages = []
     for stage in ir.stages:
-        choice = stage.endpoint.choice
-        if choice.requested == "auto" and choice.standard_monthly_usd is not None:
-            new = choose_endpoint(ir, stage, prices=prices, traffic=traffic)
-            stage = replace(stage, endpoint=replace(stage.endpoint, type=new.endpoint, choice=new))
+        if stage.endpoint.choice.open:
+            stage = settle_endpoint(
+                stage, choose_endpoint(ir, stage, prices=prices, traffic=traffic)
+            )
         stages.append(stage)
     return replace(ir, traffic=traffic, stages=tuple(stages))
 

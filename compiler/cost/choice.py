@@ -1,12 +1,15 @@
 """`scale: auto`: the front door that costs less for the stack's traffic.
 
-Lowering calls `choose_endpoint` for each stage whose scale is `auto` and whose
-endpoint type is not set, then puts the returned choice into the stage's EndpointIR.
+Lowering leaves a stage whose scale is `auto` and whose endpoint type is not set open
+(`ScaleChoiceIR.open`); `settle_auto_endpoints`, a pass after lowering, prices each such
+stage with `choose_endpoint` and puts the choice into its EndpointIR.
 The whole stage is compared (front door, its public addresses, alarms, Cloud Map),
 not only the request charge. A tie goes to api-gateway, the standard scale.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from compiler.cost.estimate import estimate_stage, with_endpoint
 from compiler.cost.prices import PriceTable, builtin_prices
@@ -40,4 +43,22 @@ def choose_endpoint(
         reason=f"{reason} for {requests}",
         standard_monthly_usd=standard,
         hyperscale_monthly_usd=hyper,
+        open=True,
     )
+
+
+def settle_endpoint(stage: StageIR, choice: ScaleChoiceIR) -> StageIR:
+    """The stage behind the chosen front door; API Gateway-only settings go with an ALB."""
+    endpoint = replace(stage.endpoint, type=choice.endpoint, choice=choice)
+    if choice.endpoint == "alb":
+        endpoint = replace(endpoint, throttling=None, cors=None, authorizer=None)
+    return replace(stage, endpoint=endpoint)
+
+
+def settle_auto_endpoints(ir: StackIR) -> StackIR:
+    """The IR with every open `scale: auto` stage behind the front door that costs less."""
+    stages = tuple(
+        settle_endpoint(stage, choose_endpoint(ir, stage)) if stage.endpoint.choice.open else stage
+        for stage in ir.stages
+    )
+    return replace(ir, stages=stages)

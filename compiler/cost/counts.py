@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compiler.ir.capacity import instances_needed
+from compiler.data.capacity import instances_needed
 from compiler.ir.model import NetworkIR, StageIR
 
 # scaling policy -> (alarms in the service template, alarms AWS creates for the policy)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from compiler.cost.estimate import estimate_cost, with_endpoint
 from compiler.cost.prices import PriceTable
-from compiler.ir.capacity import instance_capacity, tasks_per_instance
+from compiler.data.capacity import instance_capacity, tasks_per_instance
 from compiler.ir.model import ComputeIR, EndpointType, StackIR, StageIR, TrafficIR
 
 MIN_SAVING_USD = 0.01

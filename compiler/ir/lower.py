@@ -1,8 +1,9 @@
 """Lowering: a resolved spec becomes the StackIR, every decision made.
 
 Applies the derived defaults (the schema holds the plain ones), resolves `scale`
-to an endpoint type (`auto` through the cost model), carves the VPC range into
-subnets, names what AWS makes us name and does the capacity math.
+to an endpoint type (`auto` is left open for the cost pass, compiler.cost.choice),
+carves the VPC range into subnets, names what AWS makes us name and does the
+capacity math. Lowering never imports the cost model.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from compiler.ir.lower_stage import lower_stage
@@ -26,7 +26,7 @@ from compiler.ir.model import (
     TrafficIR,
     WebhookIR,
 )
-from compiler.spec.resolve import ResolvedSpec, resolve_spec
+from compiler.spec.resolve import ResolvedSpec
 
 SECONDS_PER_MONTH = 730 * 3600  # AWS prices a month as 730 hours
 NAT_INSTANCE_TYPE = "t3.nano"  # smallest current-generation x86 type: NAT needs little
@@ -38,17 +38,12 @@ CODEBUILD_COMPUTE = {
 }
 
 
-def lower_data(data: Mapping[str, Any]) -> StackIR:
-    """Lower a schema-valid spec mapping (resolving it first)."""
-    return lower(resolve_spec(data))
-
-
 def lower(spec: ResolvedSpec) -> StackIR:
     """The StackIR of a resolved, checked spec."""
     data = spec.data
     name = str(data["name"])
     stage_names = tuple(stage.name for stage in spec.stages)
-    ir = StackIR(
+    return StackIR(
         ir_version=IR_VERSION,
         name=name,
         description=str(data.get("description") or f"tinystack stack {name}"),
@@ -68,12 +63,6 @@ def lower(spec: ResolvedSpec) -> StackIR:
             for i, stage in enumerate(spec.stages)
         ),
     )
-    open_auto = {
-        stage.index
-        for stage in spec.stages
-        if stage.values["scale"] == "auto" and "type" not in stage.values["endpoint"]
-    }
-    return _choose_auto_endpoints(ir, open_auto)
 
 
 def _traffic(t: Mapping[str, Any]) -> TrafficIR:
@@ -169,21 +158,3 @@ def _pipeline(p: Mapping[str, Any]) -> PipelineIR:
         image=str(p["image"]),
         timeout_minutes=int(p["timeout_minutes"]),
     )
-
-
-def _choose_auto_endpoints(ir: StackIR, open_auto: set[int]) -> StackIR:
-    """Settle `scale: auto` stages on the endpoint the cost model finds cheaper."""
-    if not open_auto:
-        return ir
-    from compiler.cost.choice import choose_endpoint  # the cost model reads the IR
-
-    stages = []
-    for stage in ir.stages:
-        if stage.index in open_auto:
-            choice = choose_endpoint(ir, stage)
-            endpoint = replace(stage.endpoint, type=choice.endpoint, choice=choice)
-            if choice.endpoint == "alb":  # API Gateway-only settings do not apply
-                endpoint = replace(endpoint, throttling=None, cors=None, authorizer=None)
-            stage = replace(stage, endpoint=endpoint)
-        stages.append(stage)
-    return replace(ir, stages=tuple(stages))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from compiler.data.capacity import instance_capacity, tasks_per_instance
 from compiler.data.tables import instance_table, instance_types
-from compiler.ir.capacity import instance_capacity, tasks_per_instance
 from compiler.ir.model import (
     AppIR,
     AuthorizerIR,
@@ -132,13 +132,14 @@ def _endpoint(scale: str, e: Mapping[str, Any]) -> EndpointIR:
             hyperscale_monthly_usd=None,
         )
     else:
-        # `auto` starts as api-gateway and is settled by the cost model after lowering.
+        # `auto` starts as api-gateway, open: the cost pass after lowering settles it.
         choice = ScaleChoiceIR(
             requested=cast(Any, scale),
             endpoint=SCALE_ENDPOINT.get(scale, "api-gateway"),
             reason=f"scale: {scale}",
             standard_monthly_usd=None,
             hyperscale_monthly_usd=None,
+            open=scale == "auto",
         )
     return _endpoint_of_type(choice, e)
 

@@ -198,6 +198,7 @@ class ScaleChoiceIR:
     reason: str
     standard_monthly_usd: float | None
     hyperscale_monthly_usd: float | None
+    open: bool = False  # `scale: auto` without endpoint.type: the cost pass decides
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from stack_irs import lowered
 from troposphere import Template
 
 from compiler.cfn.render import render_template
-from compiler.ir.lower import lower_data
 from compiler.ir.model import StackIR
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -40,7 +40,7 @@ DOMAIN: dict[str, Any] = {
 def spec_ir(**spec: Any) -> StackIR:
     """Lower `version: 1, name: crud-api` plus the given top-level keys."""
     data: dict[str, Any] = {"version": 1, "name": "crud-api", "tags": {"team": "platform"}}
-    return lower_data(data | spec)
+    return lowered(data | spec)
 
 
 def variant(
@@ -50,12 +50,13 @@ def variant(
     egress: str = "nat-gateway",
     nat: str = "single",
     azs: int = 2,
+    instances: dict[str, int] | None = None,
     **spec: Any,
 ) -> StackIR:
     """A spec varying the runtime's branches; other keys (app, scaling, ...) pass through."""
     extra_endpoint = spec.pop("endpoint_options", {})
     return spec_ir(
-        compute={"type": compute},
+        compute={"type": compute, **({"instances": instances} if instances else {})},
         endpoint={"type": endpoint, **extra_endpoint},
         network={"egress": egress, "nat": nat, "availability_zones": azs},
         **spec,
@@ -64,7 +65,7 @@ def variant(
 
 def example_ir(name: str) -> StackIR:
     """The IR of examples/<name>.yaml."""
-    return lower_data(yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text()))
+    return lowered(yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text()))
 
 
 def resources(template: Template) -> dict[str, dict[str, Any]]:

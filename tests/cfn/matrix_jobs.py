@@ -16,7 +16,7 @@ from cfnlint.config import ConfigMixIn
 from cfnlint.decode.decode import decode_str
 from cfnlint.runner import Runner
 
-from compiler.commands.compile import Compiled, compile_ir
+from compiler.compile import Compiled, compile_ir
 from compiler.diagnostics import Diagnostic
 from compiler.ir.lower import lower
 from compiler.spec import check_loaded

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from matrix_jobs import compile_data, lint_template
 
-from compiler.commands.compile import Compiled
+from compiler.compile import Compiled
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.writer import write_out
 

@@ -20,12 +20,12 @@ from ir_factory import (
     resources,
     variant,
 )
+from stack_irs import lowered
 from troposphere import Template
 
 from compiler.cfn.common.inline_function import function_source
 from compiler.cfn.common.outputs import ServiceOut
 from compiler.cfn.service.stack import build_service
-from compiler.ir.lower import lower_data
 from compiler.ir.model import StackIR
 
 SECRETS = {"API_KEY": SSM_ARN, "DB_PASSWORD": SM_ARN}
@@ -227,7 +227,7 @@ def test_public_ip_only_for_tasks_in_public_subnets(
 
 
 def test_desired_count_comes_from_the_custom_resource() -> None:
-    _, template = _service(scaling={"min": 2, "max": 6})
+    _, template = _service(scaling={"min": 2, "max": 6}, instances={"min": 2, "max": 7})
     service = only(template, "AWS::ECS::Service")
     assert service["DesiredCount"] == {"Fn::GetAtt": ["DesiredCount", "DesiredCount"]}
     custom = resources(template)["DesiredCount"]
@@ -244,7 +244,7 @@ def test_desired_count_comes_from_the_custom_resource() -> None:
 def _asked_with(spec: dict[str, Any], stage: str = "dev") -> tuple[str, list[Any]]:
     """The desired-count resource's Fingerprint and Inputs in `stage` of crud-api + `spec`."""
     data = yaml.safe_load((EXAMPLES / "crud-api.yaml").read_text())
-    ir = lower_data(data | spec)
+    ir = lowered(data | spec)
     template = build_service(ir, next(s for s in ir.stages if s.name == stage))
     props = resources(template)["DesiredCount"]["Properties"]
     return props["Fingerprint"], props["Inputs"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from compiler.ir.lower import lower_data
+import stack_irs
+
 from compiler.ir.model import StackIR
 
 
@@ -14,7 +15,8 @@ def spec(**extra: Any) -> dict[str, Any]:
 
 
 def lowered(**extra: Any) -> StackIR:
-    return lower_data(spec(**extra))
+    """The IR of `spec(**extra)`, through the whole front end."""
+    return stack_irs.lowered(spec(**extra))
 
 
 # The reference text's hyperscale example: 10,000 new connections a minute, one

@@ -55,7 +55,10 @@ def test_the_first_ten_alarms_are_credited_once_for_the_account() -> None:
 
 def test_instances_cover_the_desired_tasks_and_never_go_below_min() -> None:
     # t3.micro holds one 512 MiB task: 3 desired tasks need 3 instances.
-    estimate = estimate_cost(lowered(scaling={"min": 3, "max": 5}), PRICES)
+    three = {"min": 3, "max": 6}
+    estimate = estimate_cost(
+        lowered(scaling={"min": 3, "max": 5}, compute={"instances": three}), PRICES
+    )
     assert (estimate.stages[0].tasks, estimate.stages[0].instances) == (3, 3)
     assert lines(estimate)["EC2 t3.micro x3"] == pytest.approx(3 * 7.592)
     assert lines(estimate)["EBS gp3 root volumes x3"] == pytest.approx(3 * 2.4)

@@ -147,7 +147,7 @@ def run_tsc(*args: str, input: str | None = None) -> Result:
 
 def compile_example_at(example: str, out_root: Path, edits: dict[str, str] | None = None) -> Path:
     """Compile examples/<example>.yaml (after textual `edits`) into out_root; the folder."""
-    from compiler.commands.compile import compile_spec
+    from compiler.compile import compile_spec
 
     text = (REPO / "examples" / f"{example}.yaml").read_text()
     for old, new in (edits or {}).items():
@@ -156,7 +156,8 @@ def compile_example_at(example: str, out_root: Path, edits: dict[str, str] | Non
     out_root.mkdir(parents=True, exist_ok=True)
     spec = out_root / f"{example}.yaml"
     spec.write_text(text)
-    _, folder, diagnostics = compile_spec(spec, out_root)
+    result = compile_spec(spec, out_root)
+    folder, diagnostics = result.out_dir, result.diagnostics
     assert folder is not None, diagnostics
     return folder
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import boto3
 
-from compiler.commands.compile import compile_spec
+from compiler.compile import compile_spec
 
 LEGACY = """\
 version: 1
@@ -42,7 +42,8 @@ def test_missing_certificate_is_refused(aws, tsc, compile_example, tmp_path):
 def test_external_source_bucket_needs_versioning(aws, tsc, tmp_path: Path):
     spec = tmp_path / "legacy.yaml"
     spec.write_text(LEGACY)
-    _, folder, diagnostics = compile_spec(spec, tmp_path / "out")
+    result = compile_spec(spec, tmp_path / "out")
+    folder, diagnostics = result.out_dir, result.diagnostics
     assert folder is not None, diagnostics
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="legacy-source")
@@ -103,7 +104,8 @@ def test_unwritable_out_says_why_not_that_the_spec_is_wrong(tsc, tmp_path: Path)
 def test_templates_compiled_as_json_deploy_too(aws, tsc, tmp_path: Path):
     spec = tmp_path / "tinystack.yaml"
     spec.write_text("version: 1\nname: hello\n")
-    _, folder, diagnostics = compile_spec(spec, tmp_path / "out", "json")
+    result = compile_spec(spec, tmp_path / "out", "json")
+    folder, diagnostics = result.out_dir, result.diagnostics
     assert folder is not None, diagnostics
     assert (folder / "root.json").is_file()
     result = tsc("deploy", str(folder), "--yes", "--create-bucket")

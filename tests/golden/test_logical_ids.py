@@ -13,7 +13,7 @@ import pytest
 
 from compiler.cfn.render import template_data
 from compiler.cfn.stack_set import build_templates
-from compiler.frontend import read_stack
+from compiler.compile import read_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent

@@ -6,8 +6,8 @@ import ipaddress
 from typing import Any
 
 import pytest
+from stack_irs import lowered
 
-from compiler.ir.lower import lower_data
 from compiler.ir.names import shorten
 from compiler.spec.resolve import resolve_spec
 
@@ -17,7 +17,7 @@ def spec(**extra: Any) -> dict[str, Any]:
 
 
 def test_two_line_spec_gets_every_default() -> None:
-    ir = lower_data(spec())
+    ir = lowered(spec())
     (stage,) = ir.stages
     assert stage.name == "dev" and stage.previous_stage is None and not stage.approval
     assert (stage.app.port, stage.app.cpu, stage.app.memory) == (80, 256, 512)
@@ -35,7 +35,7 @@ def test_two_line_spec_gets_every_default() -> None:
 
 
 def test_stage_override_merges_before_defaults() -> None:
-    ir = lower_data(
+    ir = lowered(
         spec(
             scaling={"max": 8},
             app={"environment": {"A": "1", "B": "top"}},
@@ -45,6 +45,7 @@ def test_stage_override_merges_before_defaults() -> None:
                     "name": "prod",
                     "approval": True,
                     "scaling": {"min": 2},
+                    "compute": {"instances": {"min": 2, "max": 9}},
                     "environment": {"B": "prod"},
                 },
             ],
@@ -75,7 +76,7 @@ def test_origin_points_at_the_line_the_user_wrote() -> None:
     [("10.0.0.0/16", 2, 18), ("10.0.0.0/16", 3, 19), ("192.168.4.0/24", 3, 27)],
 )
 def test_subnets_split_the_vpc_without_overlap(cidr: str, azs: int, prefix: int) -> None:
-    ir = lower_data(spec(network={"cidr": cidr, "availability_zones": azs}))
+    ir = lowered(spec(network={"cidr": cidr, "availability_zones": azs}))
     blocks = [
         ipaddress.ip_network(c) for s in ir.network.subnets for c in (s.public_cidr, s.private_cidr)
     ]
@@ -96,18 +97,26 @@ def test_subnets_split_the_vpc_without_overlap(cidr: str, azs: int, prefix: int)
 def test_egress_decides_nat(
     network: dict[str, Any], gateways: int, nat_instance: str | None, public: bool
 ) -> None:
-    ir = lower_data(spec(network=network, compute={"type": "fargate"}))
+    ir = lowered(spec(network=network, compute={"type": "fargate"}))
     assert ir.network.nat_gateways == gateways
     assert ir.network.nat_instance_type == nat_instance
     assert ir.network.tasks_in_public_subnets is public
 
 
 def test_scale_and_explicit_endpoint_type() -> None:
-    ir = lower_data(
+    ir = lowered(
         spec(
             scale="hyperscale",
-            endpoint={"throttling": {"rate_limit": 5, "burst_limit": 5}},
-            stages=[{"name": "dev", "endpoint": {"type": "api-gateway"}}, {"name": "prod"}],
+            stages=[
+                {
+                    "name": "dev",
+                    "endpoint": {
+                        "type": "api-gateway",
+                        "throttling": {"rate_limit": 5, "burst_limit": 5},
+                    },
+                },
+                {"name": "prod"},
+            ],
         )
     )
     dev, prod = ir.stages
@@ -117,9 +126,9 @@ def test_scale_and_explicit_endpoint_type() -> None:
 
 
 def test_source_provider_fields() -> None:
-    gh = lower_data(spec(source={"repository": "acme/app"})).source
+    gh = lowered(spec(source={"repository": "acme/app"})).source
     assert gh.provider == "github" and gh.creates_connection and gh.key is None
-    s3 = lower_data(
+    s3 = lowered(
         spec(
             source={
                 "provider": "s3",
@@ -137,7 +146,7 @@ def test_source_provider_fields() -> None:
 
 
 def test_secrets_know_their_store() -> None:
-    ir = lower_data(
+    ir = lowered(
         spec(
             app={
                 "secrets": {
@@ -154,12 +163,12 @@ def test_secrets_know_their_store() -> None:
 
 
 def test_traffic_peaks_are_derived_and_said_so() -> None:
-    given = lower_data(
+    given = lowered(
         spec(traffic={"requests_per_month": 2_628_000, "peak_new_connections_per_second": 7})
     )
     assert given.traffic.peak_new_connections_per_second == 7
     assert given.traffic.derived == ("peak_active_connections_per_minute",)
-    derived = lower_data(spec(traffic={"requests_per_month": 2_628_000})).traffic
+    derived = lowered(spec(traffic={"requests_per_month": 2_628_000})).traffic
     assert derived.peak_new_connections_per_second == pytest.approx(1.0)
     assert set(derived.derived) == {
         "peak_new_connections_per_second",
@@ -183,7 +192,7 @@ def test_largest_traffic_the_schema_allows_gives_finite_prices() -> None:
 
     limits = load_schema()["properties"]["traffic"]["properties"]
     traffic = {key: limits[key]["maximum"] for key in limits}
-    ir = lower_data(spec(scale="auto", traffic=traffic))
+    ir = lowered(spec(scale="auto", traffic=traffic))
     choice = ir.stages[0].endpoint.choice
     assert "inf" not in choice.reason and choice.hyperscale_monthly_usd is not None
     json.dumps(ir_as_dict(ir), allow_nan=False)  # --emit-ir stays valid JSON

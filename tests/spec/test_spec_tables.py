@@ -9,8 +9,8 @@ from importlib import resources
 import pytest
 from jsonschema import Draft202012Validator
 
+from compiler.data.capacity import instance_capacity, tasks_per_instance
 from compiler.data.tables import fargate_sizes, fargate_table, instance_table, instance_types
-from compiler.ir.capacity import instance_capacity, tasks_per_instance
 
 
 @pytest.mark.parametrize("name", ["instance_types", "fargate_sizes"])

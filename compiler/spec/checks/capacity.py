@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from compiler.data.tables import InstanceType, fargate_sizes, instance_types
-from compiler.diagnostics import Diagnostic, Severity
-from compiler.ir.capacity import (
+from compiler.data.capacity import (
     InstanceCapacity,
     instance_capacity,
     instances_needed,
     tasks_per_instance,
 )
+from compiler.data.tables import InstanceType, fargate_sizes, instance_types
+from compiler.diagnostics import Diagnostic, Severity
 from compiler.spec.checks.view import StageView
 from compiler.spec.suggest import did_you_mean
 from compiler.spec.wording import listing, plural, show

@@ -1,0 +1,95 @@
+"""The compiler as a library: a spec path in, the decided IR, every output file and the
+diagnostics out. The CLI (`tsc validate`/`compile`/`cost`/`init`) and `tsc deploy` call
+these; nothing here prints.
+
+read_stack:   load -> schema -> semantic checks -> lower -> settle `scale: auto`
+compile_ir:   IR -> every template and both buildspecs, as text by file name
+compile_spec: both, then out/<name>/ written atomically (all or nothing)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from compiler.diagnostics import Diagnostic, has_errors
+from compiler.ir.lower import lower
+from compiler.ir.model import StackIR
+from compiler.spec import Spec, check_loaded, read_spec
+from compiler.spec.load import load_text
+
+Format = Literal["yaml", "json"]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The contents of out/<name>/ (before manifest and README) and resources per template."""
+
+    name: str
+    files: dict[str, str]
+    resources: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    """What one compile produced: the files (None on errors), where they were written (None
+    when nothing was), and every diagnostic."""
+
+    compiled: Compiled | None
+    out_dir: Path | None
+    diagnostics: list[Diagnostic]
+
+
+def read_stack(path: Path) -> tuple[StackIR | None, list[Diagnostic]]:
+    """Load, check and lower a spec file; the IR is None when there are errors."""
+    return _decide(*read_spec(path))
+
+
+def read_stack_text(file: str, text: str) -> tuple[StackIR | None, list[Diagnostic]]:
+    """`read_stack` of a spec held in memory (`file` names it in diagnostics)."""
+    loaded, diagnostics = load_text(file, text)
+    if loaded is None:
+        return None, diagnostics
+    return _decide(*check_loaded(loaded))
+
+
+def _decide(
+    spec: Spec | None, diagnostics: list[Diagnostic]
+) -> tuple[StackIR | None, list[Diagnostic]]:
+    if spec is None:
+        return None, diagnostics
+    ir = lower(spec.resolved)
+    if any(stage.endpoint.choice.open for stage in ir.stages):
+        from compiler.cost.choice import settle_auto_endpoints  # only `scale: auto` pays for it
+
+        ir = settle_auto_endpoints(ir)
+    return ir, diagnostics
+
+
+def compile_ir(ir: StackIR, fmt: Format = "yaml") -> Compiled:
+    """Every template and both buildspecs of `ir`, as text by file name."""
+    from compiler.buildspecs import render_buildspecs
+    from compiler.cfn.render import render_template
+    from compiler.cfn.stack_set import build_templates
+
+    templates = build_templates(ir, fmt)
+    files = {name: render_template(t, fmt) for name, t in templates.items()}
+    files |= render_buildspecs(ir)
+    resources = {name: len(t.resources) for name, t in templates.items()}
+    return Compiled(ir.name, files, resources)
+
+
+def compile_spec(spec: Path, out_root: Path, fmt: Format = "yaml") -> CompileResult:
+    """Compile `spec` into out_root/<name>/; nothing is written when there are errors."""
+    from compiler.writer import write_out
+
+    ir, diagnostics = read_stack(spec)
+    if ir is None or has_errors(diagnostics):
+        return CompileResult(None, None, diagnostics)
+    compiled = compile_ir(ir, fmt)
+    out_dir = out_root / ir.name
+    problems = write_out(compiled.files, out_dir, fmt)
+    if problems:
+        return CompileResult(compiled, None, diagnostics + problems)
+    return CompileResult(compiled, out_dir, diagnostics)
