@@ -16,35 +16,27 @@ from typing import Any
 
 from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, cloudformation
 
-from compiler.cfn.common.names import logical_id, template_file
+from compiler.cfn.common.names import (
+    NETWORK,
+    PIPELINE,
+    REGISTRY,
+    logical_id,
+    root_child_id,
+    stage_stem,
+    template_file,
+    template_url,
+)
 from compiler.cfn.common.outputs import NetworkOut, PipelineOut, RegistryOut, RootParam, StageOut
 from compiler.cfn.common.tagging import tag_list
 from compiler.cfn.pipeline.build import stage_parameter
 from compiler.cfn.pipeline.stack import STAGE_INPUTS
 from compiler.ir.model import StackIR
 
-NETWORK, REGISTRY, PIPELINE = "network", "registry", "pipeline"
 _CONSOLE = "https://${AWS::Region}.console.aws.amazon.com"
 
 
-def stage_stem(stage: str) -> str:
-    """File stem of a stage's own stack, e.g. 'stage-dev'."""
-    return f"stage-{stage}"
-
-
-def child_id(stem: str) -> str:
-    """Logical ID of a child stack in root: 'stage-dev' -> 'StageDev'."""
-    return logical_id(stem)
-
-
-def template_url(file_name: str) -> Sub:
-    """Where a child template lives once the folder is uploaded under TemplatePrefix."""
-    bucket, prefix = RootParam.TEMPLATE_BUCKET.value, RootParam.TEMPLATE_PREFIX.value
-    return Sub(f"https://${{{bucket}}}.s3.${{AWS::URLSuffix}}/${{{prefix}}}{file_name}")
-
-
 def _output(stem: str, name: str) -> GetAtt:
-    return GetAtt(child_id(stem), f"Outputs.{name}")
+    return GetAtt(root_child_id(stem), f"Outputs.{name}")
 
 
 def _wiring(ir: StackIR, root_params: list[str]) -> dict[str, Any]:
@@ -142,7 +134,7 @@ def build_root(ir: StackIR, children: Mapping[str, Template], ext: str) -> Templ
         params = {name: wiring[name] for name in sorted(child.parameters)}
         template.add_resource(
             cloudformation.Stack(
-                child_id(stem),
+                root_child_id(stem),
                 TemplateURL=template_url(template_file(stem, ext)),
                 **({"Parameters": params} if params else {}),
                 **tag_list(ir),

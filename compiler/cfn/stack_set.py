@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from troposphere import Template
 
-from compiler.cfn.common.names import template_file
+from compiler.cfn.common.names import NETWORK, PIPELINE, REGISTRY, ROOT, stage_stem, template_file
 from compiler.cfn.network.stack import build_network
 from compiler.cfn.pipeline.stack import build_pipeline
 from compiler.cfn.registry import build_registry
-from compiler.cfn.root import NETWORK, PIPELINE, REGISTRY, build_root, stage_stem
+from compiler.cfn.root import build_root
 from compiler.cfn.stage import stage_templates
 from compiler.ir.model import StackIR
-
-ROOT = "root"
 
 
 def build_templates(ir: StackIR, ext: str) -> dict[str, Template]:

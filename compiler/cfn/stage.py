@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from troposphere import Equals, GetAtt, Not, Output, Parameter, Ref, Sub, Template
+from troposphere import Equals, GetAtt, Not, Output, Parameter, Ref, Template
 from troposphere.cloudformation import Stack
 
 from compiler.cfn.cluster.stack import build_cluster, cluster_parameters
-from compiler.cfn.common.names import logical_id, stage_file_stem, template_file
+from compiler.cfn.common.names import (
+    stage_child_id,
+    stage_file_stem,
+    stage_stem,
+    template_file,
+    template_url,
+)
 from compiler.cfn.common.outputs import (
     STAGE_PARAMETERS,
     ClusterOut,
@@ -63,11 +69,6 @@ _STAGE_OUTPUTS: dict[StageOut, tuple[str, str]] = {
 }
 
 
-def child_id(kind: str) -> str:
-    """Logical ID of a child stack in the stage stack: 'cluster' -> 'ClusterStack'."""
-    return logical_id(kind, "stack")
-
-
 def child_parameters(kind: str, stage: StageIR) -> tuple[str, ...]:
     """The parameter names a child stack of this stage takes."""
     return _CHILD_PARAMETERS[kind](stage)
@@ -76,7 +77,7 @@ def child_parameters(kind: str, stage: StageIR) -> tuple[str, ...]:
 def _wire(name: str) -> object:
     """A child's parameter value: a sibling's output, or the stage's own parameter."""
     producer = _PRODUCER.get(name)
-    return GetAtt(child_id(producer), f"Outputs.{name}") if producer else Ref(name)
+    return GetAtt(stage_child_id(producer), f"Outputs.{name}") if producer else Ref(name)
 
 
 def _parameters(template: Template) -> None:
@@ -106,26 +107,26 @@ def build_stage(ir: StackIR, stage: StageIR, ext: str) -> Template:
     template = Template(Description=f"{stage.names.prefix}: stage {stage.name}")
     _parameters(template)
     for kind in CHILDREN:
-        url = "https://${TemplateBucket}.s3.${AWS::URLSuffix}/${TemplatePrefix}" + template_file(
-            stage_file_stem(kind, stage.name), ext
-        )
+        url = template_url(template_file(stage_file_stem(kind, stage.name), ext))
         params = {name: _wire(name) for name in child_parameters(kind, stage)}
         template.add_resource(
             Stack(
-                child_id(kind),
-                TemplateURL=Sub(url),
+                stage_child_id(kind),
+                TemplateURL=url,
                 **({"Parameters": params} if params else {}),
                 **tag_list(ir),
             )
         )
     for out, (kind, name) in _STAGE_OUTPUTS.items():
-        template.add_output(Output(out.value, Value=GetAtt(child_id(kind), f"Outputs.{name}")))
+        template.add_output(
+            Output(out.value, Value=GetAtt(stage_child_id(kind), f"Outputs.{name}"))
+        )
     return template
 
 
 def stage_templates(ir: StackIR, stage: StageIR, ext: str) -> dict[str, Template]:
     """Every template file of one stage, by file stem: stage-<s>, cluster-<s>, ..."""
-    files = {stage_file_stem("stage", stage.name): build_stage(ir, stage, ext)}
+    files = {stage_stem(stage.name): build_stage(ir, stage, ext)}
     for kind, build in CHILDREN.items():
         files[stage_file_stem(kind, stage.name)] = build(ir, stage)
     return files

@@ -17,9 +17,10 @@ from ir_factory import (
     variant,
 )
 
+from compiler.cfn.common.names import stage_child_id as child_id
 from compiler.cfn.common.outputs import STAGE_PARAMETERS, StageOut
 from compiler.cfn.render import render_template
-from compiler.cfn.stage import build_stage, child_id, stage_templates
+from compiler.cfn.stage import build_stage, stage_templates
 from compiler.ir.model import StackIR
 
 KINDS = ("cluster", "endpoint", "service", "monitoring")

@@ -1,14 +1,22 @@
-"""Logical IDs and template file names, derived only from IR names.
+"""Logical IDs, template file names and TemplateURLs, derived only from IR names.
 
-A logical ID that changes between releases replaces a live resource, so every ID
-is built here from stable parts and frozen by the golden tests.
+A logical ID that changes between releases replaces a live resource, so every ID is built
+here from stable parts and frozen by the golden tests. Which file a nested stack is written
+to, and the URL its parent names it by, are decided here and nowhere else.
 """
 
 from __future__ import annotations
 
 import re
 
+from troposphere import Sub
+
+from compiler.cfn.common.outputs import RootParam
+
 _WORD = re.compile(r"[A-Za-z0-9]+")
+
+# File stems of the shared children of root.yaml.
+ROOT, NETWORK, REGISTRY, PIPELINE = "root", "network", "registry", "pipeline"
 
 
 def logical_id(*parts: str) -> str:
@@ -22,6 +30,27 @@ def stage_file_stem(kind: str, stage: str) -> str:
     return f"{kind}-{stage}"
 
 
+def stage_stem(stage: str) -> str:
+    """File stem of a stage's own stack, e.g. 'stage-dev'."""
+    return stage_file_stem("stage", stage)
+
+
 def template_file(stem: str, ext: str) -> str:
     """The file name a nested stack template is written to, e.g. 'network.yaml'."""
     return f"{stem}.{ext}"
+
+
+def root_child_id(stem: str) -> str:
+    """Logical ID of a child stack in root.yaml: 'stage-dev' -> 'StageDev'."""
+    return logical_id(stem)
+
+
+def stage_child_id(kind: str) -> str:
+    """Logical ID of a child stack in a stage stack: 'cluster' -> 'ClusterStack'."""
+    return logical_id(kind, "stack")
+
+
+def template_url(file_name: str) -> Sub:
+    """Where a child template lives once the folder is uploaded under TemplatePrefix."""
+    bucket, prefix = RootParam.TEMPLATE_BUCKET.value, RootParam.TEMPLATE_PREFIX.value
+    return Sub(f"https://${{{bucket}}}.s3.${{AWS::URLSuffix}}/${{{prefix}}}{file_name}")
