@@ -10,5 +10,5 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="rewrite the golden files under tests/golden/ from the current output",
+        help="rewrite tests/golden/ from the current output (as python -m tests.golden --update)",
     )
