@@ -33,6 +33,7 @@ SPEC_COUNTS = (1, 10, 100, 1000)
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system: what the process itself used, whatever the load
     peak_mb: float
     stdout: str
 
@@ -50,7 +51,8 @@ def run_cold(argv: Sequence[str], cwd: Path) -> Run:
         if proc.returncode != 0:
             problem = err.read().decode(errors="replace")
             raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {problem}")
-        return Run(seconds, usage.ru_maxrss / 1024, out.read().decode())
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(seconds, cpu, usage.ru_maxrss / 1024, out.read().decode())
 
 
 def ms(seconds: float) -> str:
@@ -72,15 +74,19 @@ def cold_table(tsc: str, runs: int, work: Path) -> None:
         for name, argv in commands.items():
             results[name].append(run_cold(argv, work))
     floor = statistics.median(r.seconds for r in results["python -c pass (floor)"])
-    print(f"Cold processes ({runs} runs each, alternating; ms)")
-    print(f"  {'command':<38}{'median':>8}{'min':>9}{'max':>9}{'-floor':>9}{'peak MB':>9}")
+    print(f"Cold processes ({runs} runs each, alternating; wall and CPU in ms)")
+    print(
+        f"  {'command':<38}{'median':>8}{'min':>9}{'max':>9}{'-floor':>9}"
+        f"{'cpu med':>9}{'peak MB':>9}"
+    )
     for name, rows in results.items():
         times = [r.seconds for r in rows]
         median = statistics.median(times)
+        cpu = statistics.median(r.cpu_seconds for r in rows)
         peak = max(r.peak_mb for r in rows)
         print(
             f"  {name:<38}{ms(median)}{ms(min(times)):>9}{ms(max(times)):>9}"
-            f"{ms(median - floor):>9}{peak:9.1f}"
+            f"{ms(median - floor):>9}{ms(cpu):>9}{peak:9.1f}"
         )
 
 
@@ -136,7 +142,10 @@ def compile_folder_in_process(folder: Path, out_root: Path) -> None:
 def many_table(max_specs: int, work: Path) -> None:
     """Specs per second in one process, for growing counts: each count in a fresh child."""
     print(f"\nMany copies of {ONE_STAGE.name} (one fresh process per row)")
-    print(f"  {'specs':>6}{'compile s':>11}{'specs/s':>9}{'ms/spec':>9}{'wall s':>9}{'peak MB':>9}")
+    print(
+        f"  {'specs':>6}{'compile s':>11}{'specs/s':>9}{'ms/spec':>9}{'wall s':>9}"
+        f"{'cpu s':>9}{'peak MB':>9}"
+    )
     for count in (n for n in SPEC_COUNTS if n <= max_specs):
         folder = make_specs(count, work / f"specs-{count}")
         out_root = work / f"out-{count}"
@@ -144,7 +153,7 @@ def many_table(max_specs: int, work: Path) -> None:
         seconds = float(child.stdout.split()[-1])
         print(
             f"  {count:>6}{seconds:>11.2f}{count / seconds:>9.1f}{seconds / count * 1000:>9.1f}"
-            f"{child.seconds:>9.2f}{child.peak_mb:>9.1f}"
+            f"{child.seconds:>9.2f}{child.cpu_seconds:>9.2f}{child.peak_mb:>9.1f}"
         )
         shutil.rmtree(out_root, ignore_errors=True)
 

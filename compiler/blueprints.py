@@ -19,8 +19,6 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import jinja2
-
 from compiler.shipped import shipped_dir
 
 METADATA = "blueprint.json"
@@ -135,6 +133,8 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def render_blueprint(blueprint: Blueprint, stack_name: str) -> tuple[ProjectFile, ...]:
     """The blueprint's files for a stack called `stack_name`, sorted by path."""
+    import jinja2  # here, so that `tsc init --list` and its argument errors stay instant
+
     environment = jinja2.Environment(
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
     )

@@ -1,32 +1,41 @@
 """The `tsc` command line: a thin group whose commands live in compiler/commands/.
 
-Commands load lazily so that `tsc validate` never pays for (or imports) what
-`tsc deploy` needs: boto3 and cfn-lint stay out of the compile path.
+A command's module is imported only when that command runs, so `tsc --help` and
+`--version` load click alone, `tsc validate` never pays for troposphere, and boto3 or
+cfn-lint load only for the commands that use them (tests/test_startup_imports.py).
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
 from compiler import __version__
 
-# command name -> "module:attribute" of its click command
-COMMANDS: dict[str, str] = {
-    "validate": "compiler.commands.validate:validate",
-    "schema": "compiler.commands.schema:schema",
-    "compile": "compiler.commands.compile:compile_command",
-    "cost": "compiler.commands.cost:cost",
-    "deploy": "compiler.commands.deploy:deploy",
-    "diff": "compiler.commands.deploy:diff",
-    "destroy": "compiler.commands.deploy:destroy",
-    "init": "compiler.commands.init:init",
-}
+
+class Entry(NamedTuple):
+    """Where a command lives and the line `tsc --help` shows for it without importing it
+    (a test keeps it equal to the first line of the command's docstring)."""
+
+    target: str  # "module:attribute" of the click command
+    summary: str
+
+
+# A new command is one line here.
+COMMANDS: dict[str, Entry] = {
+    "validate": Entry("compiler.commands.validate:validate", "Check FILES against the tinystack.yaml language; exit 1 if any has an error."),
+    "schema": Entry("compiler.commands.schema:schema", "Print the JSON Schema (2020-12) of tinystack.yaml, for editors and other tools."),
+    "compile": Entry("compiler.commands.compile:compile_command", "Compile SPEC into nested CloudFormation stacks and buildspecs in OUT/<name>/."),
+    "cost": Entry("compiler.commands.cost:cost", "Estimate the monthly AWS cost of FILE, standard vs hyperscale, with the crossover."),
+    "deploy": Entry("compiler.commands.deploy:deploy", "Deploy SPEC (compiled first) or a compiled OUTDIR to AWS."),
+    "diff": Entry("compiler.commands.deploy:diff", "Show what deploying SPEC or OUTDIR would change, without changing anything."),
+    "destroy": Entry("compiler.commands.deploy:destroy", "Delete stack NAME: empty its buckets, delete it, list what is retained."),
+    "init": Entry("compiler.commands.init:init", "Create a project in DIRECTORY (default: here) from a starter blueprint."),
+}  # fmt: skip
 
 
 class LazyGroup(click.Group):
@@ -63,21 +72,22 @@ class LazyGroup(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in COMMANDS if _available(name))
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None or not _available(cmd_name):
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module_name, attribute = target.split(":")
+        module_name, attribute = entry.target.split(":")
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
         return command
 
-
-def _available(name: str) -> bool:
-    module_name = COMMANDS[name].split(":")[0]
-    return importlib.util.find_spec(module_name) is not None
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table: no command module is imported to print it."""
+        rows = [(name, COMMANDS[name].summary) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

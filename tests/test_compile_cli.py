@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -131,22 +128,6 @@ def test_a_failed_write_leaves_the_previous_folder_untouched(tmp_path: Path) -> 
     assert len(problems) == 1 and problems[0].code == "TS501"
     assert _files(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["app"]
-
-
-def test_compile_imports_neither_boto3_nor_cfn_lint(tmp_path: Path) -> None:
-    probe = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from compiler.cli import main\n"
-        f"r = CliRunner().invoke(main, ['compile', {str(EXAMPLE)!r}, '--out', {str(tmp_path)!r}])\n"
-        "assert r.exit_code == 0, r.output\n"
-        "heavy = ('boto3', 'botocore', 'cfnlint')\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(

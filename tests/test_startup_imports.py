@@ -1,0 +1,80 @@
+"""Each command loads what it uses and nothing more (a fresh process per command).
+
+`tsc --help` must be instant: it imports no command module. Heavy libraries load only for
+the commands that need them: no backend for `validate`, no cost model for `compile`,
+boto3/cfn-lint/matplotlib/graphviz nowhere on these paths.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import COMMANDS, main
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = str(ROOT / "examples" / "minimal.yaml")
+HEAVY = frozenset(
+    {"troposphere", "jinja2", "jsonschema", "yaml", "boto3", "botocore", "cfnlint",
+     "matplotlib", "graphviz", "rich"}
+)  # fmt: skip
+FRONT_END = frozenset({"jsonschema", "yaml"})
+BACKENDS = ("compiler.cfn", "compiler.buildspecs", "compiler.cost", "compiler.deploy")
+
+# argv -> (the heavy libraries it loads, exactly; compiler packages it must not load)
+CASES: dict[tuple[str, ...], tuple[frozenset[str], tuple[str, ...]]] = {
+    ("--help",): (frozenset(), ("compiler.commands", "compiler.spec", "compiler.ir")),
+    ("--version",): (frozenset(), ("compiler.commands", "compiler.spec", "compiler.ir")),
+    ("validate", MINIMAL): (FRONT_END, ("compiler.ir", *BACKENDS)),
+    ("compile", MINIMAL, "--out", "out"): (
+        FRONT_END | {"troposphere", "jinja2"}, ("compiler.cost", "compiler.deploy"),
+    ),
+    ("compile", MINIMAL, "--emit-ir"): (FRONT_END, BACKENDS),
+    ("cost", MINIMAL): (FRONT_END, ("compiler.cfn", "compiler.buildspecs", "compiler.deploy")),
+    ("schema",): (frozenset(), ("compiler.spec", *BACKENDS)),
+    ("init", "--list"): (frozenset(), ("compiler.spec", *BACKENDS)),
+    ("deploy", "--help"): (frozenset(), ("compiler.spec", *BACKENDS)),
+}  # fmt: skip
+
+PROBE = """
+import atexit, json, sys
+def report():
+    with open(sys.argv[1], "w") as out:
+        json.dump(sorted(sys.modules), out)
+atexit.register(report)
+from compiler.cli import main
+main(sys.argv[2:])
+"""
+
+
+def _loaded(argv: tuple[str, ...], cwd: Path) -> set[str]:
+    record = cwd / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(record), *argv],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(record.read_text()))
+
+
+@pytest.mark.parametrize("argv", list(CASES), ids=lambda argv: " ".join(argv[:2]).strip("-/"))
+def test_a_command_loads_only_what_it_uses(argv: tuple[str, ...], tmp_path: Path) -> None:
+    loads, forbidden = CASES[argv]
+    modules = _loaded(argv, tmp_path)
+    assert {m.split(".")[0] for m in modules} & HEAVY == loads
+    assert [m for m in modules if m.startswith(forbidden)] == []
+
+
+def test_help_lists_every_command_with_its_docstring_summary() -> None:
+    help_text = " ".join(CliRunner().invoke(main, ["--help"]).output.split())
+    for name, entry in COMMANDS.items():
+        command = main.get_command(click.Context(main), name)
+        assert command is not None and command.help is not None
+        assert entry.summary == command.help.split("\n")[0], name
+        assert f"{name} {entry.summary}" in help_text
