@@ -197,9 +197,12 @@ def lint_problems(template: Template) -> tuple[str, ...]:
 
 # CodeBuild sets these in every build.
 # https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html
-CODEBUILD_ENV = frozenset({"AWS_REGION", "CODEBUILD_RESOLVED_SOURCE_VERSION"})
+CODEBUILD_ENV = frozenset(
+    {"AWS_REGION", "CODEBUILD_RESOLVED_SOURCE_VERSION", "CODEBUILD_BUILD_ID", "CODEBUILD_SRC_DIR"}
+)
+_SHELL_VARIABLES = frozenset({"SECONDS", "PWD", "IFS"})  # bash sets these itself
 _USE = re.compile(r"\$\{?([A-Z][A-Z0-9_]*)(:-)?")
-_ASSIGN = re.compile(r"\bexport ([A-Z][A-Z0-9_]*)=")
+_ASSIGN = re.compile(r"(?<![\w$])([A-Z][A-Z0-9_]*)=")
 
 
 def commands(buildspec: str) -> list[str]:
@@ -209,7 +212,9 @@ def commands(buildspec: str) -> list[str]:
 
 
 def required_env(buildspec: str) -> set[str]:
-    """Upper-case variables a buildspec reads without a default and does not set itself."""
+    """Upper-case variables a buildspec reads without a default and sets neither in its
+    commands nor in env.variables."""
     body = "\n".join(commands(buildspec))
     used = {m.group(1) for m in _USE.finditer(body) if not m.group(2)}
-    return used - set(_ASSIGN.findall(body))
+    declared = set((yaml.safe_load(buildspec).get("env") or {}).get("variables") or {})
+    return used - set(_ASSIGN.findall(body)) - declared - _SHELL_VARIABLES

@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from matrix_jobs import compile_data, lint_template
+from shell_blocks import command_blocks, shellcheck
 
+from compiler.buildspecs import BUILD_FILE, RELEASE_FILE
 from compiler.compile import Compiled
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.writer import write_out
@@ -158,6 +161,29 @@ def test_lint_template_reports_what_cfnlint_api_reports(matrix: dict[str, Compil
     fresh = tuple(f"{m.rule.id} {m.message}" for m in lint(broken, regions=["us-east-1"]))
     assert fresh and any(p.startswith("E3002 ") for p in fresh)
     assert [lint_template(t) for t in (clean, broken, clean, broken)] == [(), fresh, (), fresh]
+
+
+def test_every_buildspec_command_passes_shellcheck(matrix: dict[str, Compiled]) -> None:
+    blocks: dict[str, str] = {}
+    for key, out in matrix.items():
+        for file_name in (BUILD_FILE, RELEASE_FILE):
+            blocks |= command_blocks(f"{key}/{file_name}", out.files[file_name])
+    distinct = {script: label for label, script in blocks.items()}  # rows share most blocks
+    assert len(distinct) >= 2
+    assert shellcheck({label: script for script, label in distinct.items()}) == []
+
+
+def _one_command(command: str) -> str:
+    phases = {"build": {"commands": [command]}}
+    return yaml.safe_dump({"version": 0.2, "env": {"shell": "bash"}, "phases": phases})
+
+
+def test_shellcheck_reports_what_it_should() -> None:
+    """The check above can fail: an unquoted expansion is a finding, an annotated one not."""
+    (finding,) = shellcheck(command_blocks("loose", _one_command("echo $HOME/x y")))
+    assert finding.startswith("loose:build:commands:1:") and "SC2086" in finding
+    annotated = "# shellcheck disable=SC2086  # on purpose\necho $HOME/x y"
+    assert shellcheck(command_blocks("annotated", _one_command(annotated))) == []
 
 
 def test_templates_stay_within_cloudformation_limits(matrix: dict[str, Compiled]) -> None:

@@ -6,90 +6,13 @@ Tests drive it through boto3 over HTTP exactly as they would AWS; the environmen
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-REPO = Path(__file__).resolve().parents[2]
-REGION = "us-east-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class MotoServer:
-    """One moto server process (with tests/moto_ext) on a fixed local port."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-        # the server's own log (requests, tracebacks of failed resources), for debugging
-        self.log = Path(tempfile.gettempdir()) / f"tinystack-moto-{self.port}.log"
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_ENDPOINT_URL": self.url,
-        }
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.moto_ext", "--port", str(self.port)],
-                cwd=REPO,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"moto server exited; see {self.log}")
-            try:
-                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1)
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        raise RuntimeError(f"moto server did not start; see {self.log}")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-    def reset(self) -> None:
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        urllib.request.urlopen(request, timeout=10)
-
-    def pace(self, seconds: float) -> None:
-        """Make each resource take `seconds`, and change sets execute in the background."""
-        body = f'{{"seconds": {seconds}}}'.encode()
-        request = urllib.request.Request(f"{self.url}/moto-ext/pace", data=body, method="POST")
-        urllib.request.urlopen(request, timeout=10)
-
-    def fail_resource(self, logical_id: str, reason: str) -> None:
-        """Arm the extension so that this resource fails to create or update."""
-        body = f'{{"logical_id": "{logical_id}", "reason": "{reason}"}}'.encode()
-        request = urllib.request.Request(f"{self.url}/moto-ext/fail", data=body, method="POST")
-        urllib.request.urlopen(request, timeout=10)
+from tests.moto_ext.process import REGION, REPO, MotoServer
 
 
 def point_environment_at(monkeypatch: pytest.MonkeyPatch, url: str, home: Path) -> None:

@@ -46,10 +46,22 @@ it; updates and deletes go the same way (a stack delete removes pipeline, API, a
   security group egress rules.
 
 moto's service models where they differ from AWS (backend_fixes.py)
+- ECR: an image's digest is the sha256 of its manifest (moto hashed its layer digests);
+  PutImage with a mismatched imageDigest fails (ImageDigestDoesNotMatchException); a tag
+  moved to another image leaves the image it was on, untagged (moto deleted it).
 - Cloud Map: two private namespaces of different names may share a VPC (moto refused).
 - CodeBuild: a CODEPIPELINE source or artifact needs no location (moto demanded one).
 - Route 53 hosted zone IDs start with Z, as AWS's do (tinystack validates that).
 - Fn::GetAtt attributes moto's ALB and target group lack (full names, hosted zone).
+
+ECS deployments (ecs_deployments.py)
+- A rolling update's deployments: a forced or new-task-definition UpdateService starts an
+  IN_PROGRESS PRIMARY deployment that completes, fails through the circuit breaker
+  (rolloutState FAILED, a rollback deployment to the previous revision) or never settles,
+  as a test arms it (moto: one deployment, always COMPLETED).
+- The service deployments API moto lacks (ListServiceDeployments,
+  DescribeServiceDeployments, DescribeServiceRevisions, currentServiceDeployment), with
+  each revision's image digests resolved from ECR when its deployment started.
 
 Test control and the connections API (control.py)
 - GetConnection (CodeConnections, absent from moto) answers PENDING for the connections
@@ -57,7 +69,10 @@ Test control and the connections API (control.py)
 - `POST /moto-ext/fail {"logical_id": ..., "reason": ...}` makes that resource fail,
   for fault tests; `POST /moto-ext/pace {"seconds": s}` makes each resource take s
   seconds and ExecuteChangeSet return at once (the work goes on in a thread, as in AWS),
-  so a client really waits; `POST /moto-api/reset` clears both with moto's state.
+  so a client really waits; `POST /moto-ext/ecs-rollouts` arms how deployments end;
+  `POST /moto-ext/hold {"action": A}` holds the answer to the next A request until
+  `POST /moto-ext/release` (a test kills its client there); `POST /moto-api/reset` clears
+  all of these with moto's state.
 """
 
 from __future__ import annotations
@@ -65,7 +80,15 @@ from __future__ import annotations
 
 def install() -> None:
     """Apply every patch of the extension to moto (call before the server starts)."""
-    from tests.moto_ext import changesets, custom, events, nested, parsing_fixes, resources
+    from tests.moto_ext import (
+        changesets,
+        custom,
+        ecs_deployments,
+        events,
+        nested,
+        parsing_fixes,
+        resources,
+    )
 
-    for module in (events, parsing_fixes, nested, changesets, custom, resources):
+    for module in (events, parsing_fixes, nested, changesets, custom, resources, ecs_deployments):
         module.install()

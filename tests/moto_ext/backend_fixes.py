@@ -1,7 +1,7 @@
 """moto service models made to behave as AWS does where tinystack's stacks need it.
 
-Cloud Map namespaces, CodeBuild projects fed by CodePipeline, Route 53 zone IDs, and
-Fn::GetAtt attributes of the ALB and target group models.
+Cloud Map namespaces, CodeBuild projects fed by CodePipeline, Route 53 zone IDs,
+Fn::GetAtt attributes of the ALB and target group models, and ECR image digests.
 """
 
 from __future__ import annotations
@@ -91,8 +91,50 @@ def _patch_attributes() -> None:
         cls.get_cfn_attribute = get
 
 
+def _patch_image_digests() -> None:
+    """ECR images as the registry stores them: an image's digest is the sha256 of its
+    manifest's bytes (moto hashed the layer digests); PutImage with an imageDigest that
+    does not match is refused; moving a tag to another image leaves the image it was on
+    in the repository, untagged (moto deleted an image whose only tag moved)."""
+    import hashlib
+
+    from moto.ecr.exceptions import ServiceException
+    from moto.ecr.models import ECRBackend, Image
+
+    class ImageDigestDoesNotMatchException(ServiceException):
+        code = "ImageDigestDoesNotMatchException"
+
+    def digest(self: Any) -> None:
+        self._image_digest = "sha256:" + hashlib.sha256(self.image_manifest.encode()).hexdigest()
+
+    Image._create_digest = digest
+    original = ECRBackend.put_image
+
+    def put_image(
+        self: Any, repository_name: str, image_manifest: str, image_tag: str,
+        image_manifest_mediatype: str | None = None, digest: str | None = None,
+    ) -> Any:  # fmt: skip
+        computed = "sha256:" + hashlib.sha256(image_manifest.encode()).hexdigest()
+        if digest and digest != computed:
+            raise ImageDigestDoesNotMatchException(
+                f"Invalid parameter at 'imageDigest' failed to satisfy constraint: "
+                f"'{digest}' does not match the digest of the manifest, {computed}"
+            )
+        repository = self.repositories.get(repository_name)
+        for image in repository.images if repository else []:
+            if image_tag in image.image_tags and image.get_image_digest() != computed:
+                image.remove_tag(image_tag)
+                if not image.image_tags:
+                    image.image_tag = None
+        return original(self, repository_name, image_manifest, image_tag,
+                        image_manifest_mediatype, computed)  # fmt: skip
+
+    ECRBackend.put_image = put_image
+
+
 def install() -> None:
     """Apply every fix of this module."""
+    _patch_image_digests()
     _patch_attributes()
     _patch_zone_ids()
     _patch_namespace_conflict()

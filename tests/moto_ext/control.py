@@ -5,6 +5,12 @@ JSON there, as it would to CloudFormation's pre-signed S3 URL). `/moto-ext/fail`
 resource failure for fault tests, and `/moto-ext/pace` makes each resource take a while
 (and change sets execute in the background, as in AWS), in the spirit of moto's own
 `/moto-api/` endpoints.
+`/moto-ext/ecs-rollouts` arms how the next ECS deployments end (ecs_deployments.py).
+`/moto-ext/hold {"action": "PutImage", "skip": 0}` holds the answer to the next request
+of that action (JSON protocols, by X-Amz-Target; after `skip` others of it) once the
+server has carried it out, until
+`/moto-ext/release`; `GET /moto-ext/held` says whether one is held: a test kills its
+client at that step, deterministically.
 `/moto-api/reset` also clears this state. GetConnection (CodeConnections, which moto
 lacks) answers for the connections stacks created here, all PENDING as in AWS.
 """
@@ -25,6 +31,14 @@ _SERVER: dict[str, str] = {"url": "http://127.0.0.1:5000"}
 _PACE: dict[str, float] = {"seconds": 0.0}
 # connection ARN -> status, for the connections API moto lacks (see `_connections`)
 _CONNECTIONS: dict[str, str] = {}
+# the action whose next answer is held, and the two moments of the hold
+_HOLD: dict[str, Any] = {
+    "action": None,
+    "skip": 0,
+    "held": threading.Event(),
+    "release": threading.Event(),
+}
+_HOLD_LIMIT_SECONDS = 30  # a test that never releases cannot wedge the server
 _CONNECTION_TARGETS = ("CodeStar_connections_20191201.", "CodeConnections_20231201.")  # in
 # the X-Amz-Target header, e.g. com.amazonaws.codestar.connections.CodeStar_connections_...
 
@@ -64,11 +78,56 @@ def record_connection(arn: str, status: str) -> None:
 
 
 def reset() -> None:
+    from tests.moto_ext import ecs_deployments
+
     with _LOCK:
         _RESPONSES.clear()
         _FAILURES.clear()
         _CONNECTIONS.clear()
         _PACE["seconds"] = 0.0
+    _release_hold()
+    ecs_deployments.reset()
+
+
+def _release_hold() -> None:
+    _HOLD["action"] = None
+    _HOLD["release"].set()
+
+
+def _hold_if_armed(target: str) -> None:
+    """Keep this request's answer back when it is the action armed for a hold."""
+    with _LOCK:
+        action = _HOLD["action"]
+        if action is None or not target.endswith("." + action):
+            return
+        if _HOLD["skip"] > 0:
+            _HOLD["skip"] -= 1
+            return
+        _HOLD["action"] = None
+    _HOLD["held"].set()
+    _HOLD["release"].wait(_HOLD_LIMIT_SECONDS)
+
+
+def _control(path: str, doc: dict[str, Any]) -> Any:
+    """The hold and rollout endpoints' answers (None for any other path)."""
+    from tests.moto_ext import ecs_deployments
+
+    if path == "/moto-ext/ecs-rollouts":
+        ecs_deployments.arm(list(doc.get("outcomes", [])), float(doc.get("seconds", 0.0)))
+        return {"armed": doc}
+    if path == "/moto-ext/hold":
+        with _LOCK:
+            _HOLD["held"].clear()
+            _HOLD["release"].clear()
+            _HOLD["action"] = str(doc["action"])
+            _HOLD["skip"] = int(doc.get("skip", 0))
+        return {"hold": doc["action"]}
+    if path == "/moto-ext/held":
+        return {"held": _HOLD["held"].is_set()}
+    if path == "/moto-ext/release":
+        _release_hold()
+        return {"released": True}
+    return None
 
 
 def _connections(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -123,11 +182,17 @@ def wrap(app: WsgiApp) -> WsgiApp:
             with _LOCK:
                 _FAILURES[str(doc["logical_id"])] = str(doc["reason"])
             return _reply(start_response, "200 OK", {"armed": doc["logical_id"]})
+        if path.startswith("/moto-ext/"):
+            answer = _control(path, json.loads(_read_body(environ) or b"{}"))
+            if answer is not None:
+                return _reply(start_response, "200 OK", answer)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if any(name in target for name in _CONNECTION_TARGETS):
             return _connections(environ, start_response)
         if path == "/moto-api/reset":
             reset()
-        return app(environ, start_response)
+        body = app(environ, start_response)
+        _hold_if_armed(target)
+        return body
 
     return middleware

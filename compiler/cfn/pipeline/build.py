@@ -3,8 +3,9 @@
 Build (privileged, for docker) builds and pushes the image and exports IMAGE_DIGEST.
 Release serves every stage; the pipeline's actions give it the stage's variables. Each
 project writes to its own retained log group and runs as its own least-privilege role:
-Build may push to this repository; Release may tag images in it and roll only the
-stage services the pipeline names.
+Build may push to this repository; Release may tag images in it, roll only the stage
+services the pipeline names and read those services' deployment history (which image
+each deployment ran: release.yml's repair).
 """
 
 from __future__ import annotations
@@ -60,17 +61,23 @@ def _common_grants(group: logs.LogGroup, artifacts: s3.Bucket) -> list[Statement
     ]
 
 
-def _release_grants(ir: StackIR) -> list[Statement]:
-    services = [
+def _stage_services(ir: StackIR, kind: str) -> list[Any]:
+    return [
         service_arn(
             stage_parameter(stage.name, StageOut.CLUSTER_NAME),
             stage_parameter(stage.name, StageOut.SERVICE_NAME),
+            kind,
         )
         for stage in ir.stages
     ]
+
+
+def _release_grants(ir: StackIR) -> list[Statement]:
     return [
         allow(_TAG, [Ref(RegistryOut.REPOSITORY_ARN.value)]),
-        allow(["ecs:DescribeServices", "ecs:UpdateService"], services),
+        allow(["ecs:DescribeServices", "ecs:UpdateService"], _stage_services(ir, "service")),
+        allow(["ecs:DescribeServiceDeployments"], _stage_services(ir, "service-deployment")),
+        allow(["ecs:DescribeServiceRevisions"], _stage_services(ir, "service-revision")),
         # raising a 0-task stage's autoscaling floor; scalable targets carry random IDs
         allow(["application-autoscaling:RegisterScalableTarget"], ["*"]),
     ]

@@ -32,9 +32,12 @@ def bucket_arn(bucket: Any) -> Join:
     return Join("", ["arn:", Ref("AWS::Partition"), ":s3:::", _bucket_name(bucket)])
 
 
-def service_arn(cluster_param: str, service_param: str) -> Sub:
-    """The ECS service ARN (long format) from the cluster and service name parameters."""
+def service_arn(cluster_param: str, service_param: str, kind: str = "service") -> Sub:
+    """An ECS service's ARN (long format) from the cluster and service name parameters;
+    with kind `service-deployment` or `service-revision`, the pattern of all of its
+    deployments' or revisions' ARNs."""
+    tail = "" if kind == "service" else "/*"
     return Sub(
-        "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/"
-        f"${{{cluster_param}}}/${{{service_param}}}"
+        f"arn:${{AWS::Partition}}:ecs:${{AWS::Region}}:${{AWS::AccountId}}:{kind}/"
+        f"${{{cluster_param}}}/${{{service_param}}}{tail}"
     )
