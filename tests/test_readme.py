@@ -33,7 +33,11 @@ COMMANDS = _shown_tsc_commands()
 def test_readme_shows_the_main_job_and_the_tests() -> None:
     assert "tsc compile examples/crud-api.yaml" in COMMANDS
     assert "python -m pytest" in README
-    assert "python -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pytest" in ci
+    for gate in ("ruff check compiler tests", "ruff format --check compiler tests",
+                 "mypy --strict compiler"):  # fmt: skip
+        assert f"\n{gate}\n" in ci and gate in README
 
 
 @pytest.mark.parametrize("command", COMMANDS)
