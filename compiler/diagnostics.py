@@ -17,6 +17,26 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A diagnostic code as declared beside the code that reports it: its severity and a
+    one-line summary. The code table and docs/spec.md are built from these declarations."""
+
+    code: str
+    severity: Severity
+    summary: str
+
+
+def error_rule(code: str, summary: str) -> Rule:
+    """A Rule whose diagnostics are errors."""
+    return Rule(code, Severity.ERROR, summary)
+
+
+def warning_rule(code: str, summary: str) -> Rule:
+    """A Rule whose diagnostics are warnings."""
+    return Rule(code, Severity.WARNING, summary)
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One located problem. Ordered by file, then position, so output follows the file."""

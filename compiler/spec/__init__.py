@@ -17,9 +17,7 @@ from compiler.spec.checks import check_spec
 from compiler.spec.language_schema import without_unknown_keys
 from compiler.spec.load import LoadedSpec, load_spec
 from compiler.spec.resolve import ResolvedSpec, resolve_spec
-from compiler.spec.schema_check import check_schema
-
-UNKNOWN_KEY = "TS101"
+from compiler.spec.schema_check import UNKNOWN_KEY, check_schema
 
 __all__ = ["LoadedSpec", "ResolvedSpec", "Spec", "check_loaded", "read_spec"]
 
@@ -36,7 +34,7 @@ def check_loaded(loaded: LoadedSpec) -> tuple[Spec | None, list[Diagnostic]]:
     """Schema check, then resolve and semantic checks; Spec only when there are no errors."""
     diagnostics = check_schema(loaded)
     errors = {d.code for d in diagnostics if d.severity is Severity.ERROR}
-    if errors - {UNKNOWN_KEY}:
+    if errors - {UNKNOWN_KEY.code}:
         return None, diagnostics  # wrong types or ranges: semantic checks would misread them
     # Unknown keys alone (typos, the commonest mistake) still let every other check run.
     resolved = resolve_spec(without_unknown_keys(loaded.data))

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from compiler.diagnostics import Rule, error_rule
 from compiler.spec.scalars import TAG_PREFIX, ScalarError, resolve_scalar
 
 KeyPath = tuple[str | int, ...]
@@ -29,12 +30,20 @@ _COLLECTION_TAGS = {
 }
 
 
+UNSUPPORTED = error_rule(
+    "TS006", "unsupported YAML: tags, non-name keys, unknown aliases, huge numbers"
+)
+TOO_MANY_VALUES = error_rule("TS007", "more than 10,000 values once aliases are expanded")
+TOO_DEEP = error_rule("TS008", "nesting deeper than 20 levels")
+SEVERAL_DOCUMENTS = error_rule("TS009", "more than one YAML document")
+
+
 class ComposeError(Exception):
     """A problem that stops reading the file, with where it happened."""
 
-    def __init__(self, code: str, mark: Mark, message: str, hint: str = "") -> None:
+    def __init__(self, rule: Rule, mark: Mark, message: str, hint: str = "") -> None:
         super().__init__(message)
-        self.code, self.mark, self.message, self.hint = code, mark, message, hint
+        self.rule, self.mark, self.message, self.hint = rule, mark, message, hint
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,7 @@ class Composer:
         self.composed.documents += 1
         if self.composed.documents > 1:
             raise ComposeError(
-                "TS009", _mark(event), "the file holds more than one YAML document",
+                SEVERAL_DOCUMENTS, _mark(event), "the file holds more than one YAML document",
                 "A tinystack.yaml is one document: remove the extra '---'.",
             )  # fmt: skip
 
@@ -112,7 +121,7 @@ class Composer:
         self._nodes += weight
         if self._nodes > self.max_nodes:
             raise ComposeError(
-                "TS007", mark, f"the document has more than {self.max_nodes} values "
+                TOO_MANY_VALUES, mark, f"the document has more than {self.max_nodes} values "
                 "(aliases counted as expanded)", "A tinystack.yaml needs a few hundred at most.",
             )  # fmt: skip
 
@@ -129,11 +138,11 @@ class Composer:
         try:
             value = resolve_scalar(event.value, event.tag, event.implicit[0])
         except ScalarError as error:
-            raise ComposeError("TS006", mark, str(error)) from None
+            raise ComposeError(UNSUPPORTED, mark, str(error)) from None
         if not self._wants_key():
             self._finish(value, mark, event.anchor, 1)
         elif value is None:
-            raise ComposeError("TS006", mark, "a key must be a name, found an empty key")
+            raise ComposeError(UNSUPPORTED, mark, "a key must be a name, found an empty key")
         else:  # keys stay the text the user wrote: `1: x` has the key '1'
             merge = event.value == MERGE_KEY and event.tag is None and event.implicit[0]
             self._take_key(event.value, mark, merge)
@@ -141,7 +150,9 @@ class Composer:
     def _alias(self, event: yaml.AliasEvent) -> None:
         mark = _mark(event)
         if event.anchor not in self._anchors:
-            raise ComposeError("TS006", mark, f"alias '*{event.anchor}' has no anchor before it")
+            raise ComposeError(
+                UNSUPPORTED, mark, f"alias '*{event.anchor}' has no anchor before it"
+            )
         value, weight = self._anchors[event.anchor]
         self._count(mark, weight)
         if not self._wants_key():
@@ -149,18 +160,18 @@ class Composer:
         elif isinstance(value, str):
             self._take_key(value, mark, merge=False)
         else:
-            raise ComposeError("TS006", mark, f"a key must be a name, found {_kind(value)}")
+            raise ComposeError(UNSUPPORTED, mark, f"a key must be a name, found {_kind(value)}")
 
     def _collection_start(self, event: yaml.CollectionStartEvent) -> None:
         mark = _mark(event)
         kind = "mapping" if isinstance(event, yaml.MappingStartEvent) else "list"
         if event.tag not in _COLLECTION_TAGS[kind]:
-            raise ComposeError("TS006", mark, f"tag '{event.tag}' is not supported on a {kind}")
+            raise ComposeError(UNSUPPORTED, mark, f"tag '{event.tag}' is not supported on a {kind}")
         if self._wants_key():
-            raise ComposeError("TS006", mark, f"a key must be a name, found a {kind}")
+            raise ComposeError(UNSUPPORTED, mark, f"a key must be a name, found a {kind}")
         if len(self._stack) >= self.max_depth:
             raise ComposeError(
-                "TS008", mark, f"the document nests deeper than {self.max_depth} levels"
+                TOO_DEEP, mark, f"the document nests deeper than {self.max_depth} levels"
             )
         self._count(mark)
         path = self._child_path()
@@ -223,7 +234,9 @@ class Composer:
     def _queue_merge(self, frame: _Frame, value: Any, mark: Mark) -> None:
         for source in value if isinstance(value, list) else [value]:
             if not isinstance(source, dict):
-                raise ComposeError("TS006", mark, f"'<<' merges mappings, found {_kind(source)}")
+                raise ComposeError(
+                    UNSUPPORTED, mark, f"'<<' merges mappings, found {_kind(source)}"
+                )
             frame.merges.append((source, frame.key_mark))
 
     def _apply_merges(self, frame: _Frame) -> None:

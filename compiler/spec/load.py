@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from compiler.diagnostics import Diagnostic, Severity
-from compiler.spec.compose import Composed, ComposeError, Composer, KeyPath
+from compiler.diagnostics import Diagnostic, Rule, error_rule
+from compiler.spec.compose import TOO_DEEP, Composed, ComposeError, Composer, KeyPath
 
 __all__ = ["KeyPath", "LoadedSpec", "Position", "dotted", "load_spec", "load_text"]
 
@@ -27,6 +27,13 @@ MAX_BYTES = 256 * 1024
 MAX_NODES = 10_000  # values after alias expansion; real specs hold a few hundred
 MAX_DEPTH = 20  # the language nests five levels deep
 _TOO_DEEP = f"the document nests deeper than {MAX_DEPTH} levels"
+
+UNREADABLE = error_rule("TS001", "the file is missing or cannot be read")
+TOO_LARGE = error_rule("TS002", f"the file is larger than {MAX_BYTES // 1024} KiB")
+NOT_TEXT = error_rule("TS003", "the bytes are not UTF-8 text, or hold control characters")
+SYNTAX = error_rule("TS004", "YAML syntax error")
+NOT_A_MAPPING = error_rule("TS005", "the file is empty, or its document is not a mapping")
+DUPLICATE_KEY = error_rule("TS010", "a key written twice in one mapping")
 
 # Characters YAML 1.2 allows in a stream (https://yaml.org/spec/1.2.2/#51-character-set).
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -62,13 +69,12 @@ class LoadedSpec:
         return self.locate(path)
 
     def diagnostic(
-        self, path: KeyPath, code: str, message: str, hint: str = "",
-        severity: Severity = Severity.ERROR, at_value: bool = False,
-    ) -> Diagnostic:  # fmt: skip
-        """A diagnostic for `path`, located at its key (or its value with `at_value`)."""
+        self, path: KeyPath, rule: Rule, message: str, hint: str = "", at_value: bool = False
+    ) -> Diagnostic:
+        """A diagnostic of `rule` for `path`, located at its key (or its value with `at_value`)."""
         where = self.locate_value(path) if at_value else self.locate(path)
-        return Diagnostic(self.file, where.line, where.col, severity, code, dotted(path),
-                          message, hint)  # fmt: skip
+        return Diagnostic(self.file, where.line, where.col, rule.severity, rule.code,
+                          dotted(path), message, hint)  # fmt: skip
 
 
 def _nearest(positions: Mapping[KeyPath, Position], path: KeyPath) -> Position:
@@ -87,8 +93,8 @@ def dotted(path: KeyPath) -> str:
     return text
 
 
-def _error(file: str, line: int, col: int, code: str, message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic(file, line, col, Severity.ERROR, code, "", message, hint)
+def _error(file: str, line: int, col: int, rule: Rule, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(file, line, col, rule.severity, rule.code, "", message, hint)
 
 
 def load_spec(path: Path) -> tuple[LoadedSpec | None, list[Diagnostic]]:
@@ -98,13 +104,13 @@ def load_spec(path: Path) -> tuple[LoadedSpec | None, list[Diagnostic]]:
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        return None, [_error(file, 1, 1, "TS001", "no such file")]
+        return None, [_error(file, 1, 1, UNREADABLE, "no such file")]
     except IsADirectoryError:
-        return None, [_error(file, 1, 1, "TS001", "is a directory, not a file")]
+        return None, [_error(file, 1, 1, UNREADABLE, "is a directory, not a file")]
     except OSError as error:
-        return None, [_error(file, 1, 1, "TS001", f"cannot read the file: {error.strerror}")]
+        return None, [_error(file, 1, 1, UNREADABLE, f"cannot read the file: {error.strerror}")]
     if len(raw) > MAX_BYTES:
-        return None, [_error(file, 1, 1, "TS002", f"the file is larger than {MAX_BYTES // 1024} "
+        return None, [_error(file, 1, 1, TOO_LARGE, f"the file is larger than {MAX_BYTES // 1024} "
                              "KiB; a tinystack.yaml is a few KiB")]  # fmt: skip
     return load_bytes(file, raw)
 
@@ -118,7 +124,7 @@ def load_bytes(file: str, raw: bytes) -> tuple[LoadedSpec | None, list[Diagnosti
         line = raw.count(b"\n", 0, error.start) + 1
         col = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
         byte = raw[error.start]
-        return None, [_error(file, line, col, "TS003", f"the file is not UTF-8 text "
+        return None, [_error(file, line, col, NOT_TEXT, f"the file is not UTF-8 text "
                              f"(byte 0x{byte:02x})", "Save it as UTF-8.")]  # fmt: skip
     return load_text(file, text)
 
@@ -129,18 +135,18 @@ def load_text(file: str, text: str) -> tuple[LoadedSpec | None, list[Diagnostic]
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        return None, [_error(file, line, col, "TS003", f"control character "
+        return None, [_error(file, line, col, NOT_TEXT, f"control character "
                              f"U+{ord(bad.group()):04X} is not allowed in YAML",
                              "Is this a binary file?")]  # fmt: skip
     composer = Composer(MAX_NODES, MAX_DEPTH)
     try:
         composed = composer.feed_all(yaml.parse(text, Loader=yaml.CSafeLoader))
     except ComposeError as error:
-        return None, [_error(file, *error.mark, error.code, error.message, error.hint)]
+        return None, [_error(file, *error.mark, error.rule, error.message, error.hint)]
     except yaml.MarkedYAMLError as error:
         # newer libyaml caps nesting itself, and meets it while scanning ahead of our check
         if "nesting depth" in str(error.problem):
-            return None, [_error(file, *_mark(error), "TS008", _TOO_DEEP)]
+            return None, [_error(file, *_mark(error), TOO_DEEP, _TOO_DEEP)]
         return None, [_syntax_error(file, text, error)]
     return _document(file, composed)
 
@@ -162,23 +168,25 @@ def _syntax_error(file: str, text: str, error: yaml.MarkedYAMLError) -> Diagnost
     # A tab where indentation belongs is the syntax error people meet most.
     on_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
     hint = "YAML indents with spaces, not tabs." if on_tab else ""
-    return _error(file, line, col, "TS004", f"YAML syntax error: {problem}{context}", hint)
+    return _error(file, line, col, SYNTAX, f"YAML syntax error: {problem}{context}", hint)
 
 
 def _document(file: str, composed: Composed) -> tuple[LoadedSpec | None, list[Diagnostic]]:
     line, col = composed.root_mark
     if composed.root is None:  # nothing, only comments, or a lone `---` / `~`
-        return None, [_error(file, 1, 1, "TS005", "the file is empty",
+        return None, [_error(file, 1, 1, NOT_A_MAPPING, "the file is empty",
                              "Start with 'version: 1' and 'name: my-app'.")]  # fmt: skip
     if not isinstance(composed.root, dict):
         kind = _ROOT_KINDS.get(type(composed.root), "a scalar")
-        return None, [_error(file, line, col, "TS005", f"the document is {kind}; it must be a "
-                             "mapping of keys such as 'version' and 'name'")]  # fmt: skip
+        message = (
+            f"the document is {kind}; it must be a mapping of keys such as 'version' and 'name'"
+        )
+        return None, [_error(file, line, col, NOT_A_MAPPING, message)]
     positions = {path: Position(*mark) for path, mark in composed.key_marks.items()}
     positions[()] = Position(line, col)
     value_positions = {path: Position(*mark) for path, mark in composed.value_marks.items()}
     duplicates = [
-        Diagnostic(file, *dup.mark, Severity.ERROR, "TS010", dotted(dup.path),
+        Diagnostic(file, *dup.mark, DUPLICATE_KEY.severity, DUPLICATE_KEY.code, dotted(dup.path),
                    f"duplicate key '{dup.path[-1]}' (first at line {dup.first_line})",
                    "Keep one: YAML would silently use the last.")
         for dup in composed.duplicates

@@ -125,8 +125,9 @@ def _codes() -> list[str]:
     lines = ["## Diagnostics", "",
              "Every problem is printed as `FILE:LINE:COL: error: PATH: MESSAGE` (or "
              "`warning:`), all of them in one run, then a count. Warnings do not fail.", "",
-             "| Code | Reports |", "|---|---|"]  # fmt: skip
-    return lines + [f"| {code} | {_cell(text)} |" for code, text in CODES.items()] + [""]
+             "| Code | Severity | Reports |", "|---|---|---|"]  # fmt: skip
+    rows = [f"| {r.code} | {r.severity.value} | {_cell(r.summary)} |" for r in CODES.values()]
+    return [*lines, *rows, ""]
 
 
 def _yaml_notes() -> list[str]:

@@ -2,7 +2,7 @@
 
 Each jsonschema error becomes a located, readable diagnostic: unknown keys point at the
 key and suggest the closest allowed one, enum errors list the allowed values, range and
-type errors say what was found. Codes TS101-TS199.
+type errors say what was found. Codes TS101-TS199, declared below.
 """
 
 from __future__ import annotations
@@ -14,12 +14,23 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from compiler.diagnostics import Diagnostic
+from compiler.diagnostics import Diagnostic, Rule, error_rule
 from compiler.spec.language_schema import load_schema
 from compiler.spec.load import KeyPath, LoadedSpec
 from compiler.spec.schema_index import key_homes
 from compiler.spec.suggest import did_you_mean
 from compiler.spec.wording import listing, plural, show
+
+UNKNOWN_KEY = error_rule("TS101", "unknown key (with the closest allowed key)")
+WRONG_TYPE = error_rule("TS102", "a value of the wrong type")
+NOT_ALLOWED = error_rule("TS103", "a value outside the allowed set")
+OUT_OF_RANGE = error_rule(
+    "TS104", "a number out of range, or a string, list or mapping of the wrong size"
+)
+MISSING_KEY = error_rule("TS105", "a required key is missing")
+NO_MATCH = error_rule("TS106", "a value or key name that does not match its pattern")
+REPEATED_ITEM = error_rule("TS107", "a list that repeats an item")
+OTHER = error_rule("TS199", "any other schema violation")
 
 _TYPE_NAMES = {
     "integer": "a whole number",
@@ -69,9 +80,9 @@ def _hint(path: KeyPath, hint: str = "") -> str:
 
 
 def _at_value(error: ValidationError, loaded: LoadedSpec, message: str, hint: str = "",
-              code: str = "TS199") -> list[Diagnostic]:  # fmt: skip
+              rule: Rule = OTHER) -> list[Diagnostic]:  # fmt: skip
     path = _path(error)
-    return [loaded.diagnostic(path, code, message, _hint(path, hint), at_value=True)]
+    return [loaded.diagnostic(path, rule, message, _hint(path, hint), at_value=True)]
 
 
 def _unknown_keys(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
@@ -83,7 +94,7 @@ def _unknown_keys(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic
             continue
         path = (*_path(error), key)
         hint = did_you_mean(key, allowed) or f"{_elsewhere(key)}Allowed here: {', '.join(allowed)}."
-        out.append(loaded.diagnostic(path, "TS101", f"unknown key '{key}'", hint))
+        out.append(loaded.diagnostic(path, UNKNOWN_KEY, f"unknown key '{key}'", hint))
     return out
 
 
@@ -101,7 +112,7 @@ def _missing_keys(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic
         if key not in instance:
             path = (*_path(error), key)
             hint = error.schema.get("properties", {}).get(key, {}).get("description", "")
-            out.append(loaded.diagnostic(path, "TS105", f"missing required key '{key}'",
+            out.append(loaded.diagnostic(path, MISSING_KEY, f"missing required key '{key}'",
                                          _hint(path, hint)))  # fmt: skip
     return out
 
@@ -118,7 +129,7 @@ def _wrong_type(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
         hint = f'Quote it: "{value if not isinstance(value, bool) else str(value).lower()}".'
     elif value is None:
         hint = "Give it a value or remove the key."
-    return _at_value(error, loaded, f"expected {wanted}, found {show(value)}", hint, "TS102")
+    return _at_value(error, loaded, f"expected {wanted}, found {show(value)}", hint, WRONG_TYPE)
 
 
 def _not_allowed(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
@@ -127,7 +138,7 @@ def _not_allowed(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]
     words = [str(a) for a in allowed]
     hint = did_you_mean(value, words) if isinstance(value, str) else ""
     message = f"{show(value)} is not allowed; allowed: {listing(allowed)}"
-    return _at_value(error, loaded, message, hint, "TS103")
+    return _at_value(error, loaded, message, hint, NOT_ALLOWED)
 
 
 def _pattern(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
@@ -136,9 +147,9 @@ def _pattern(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
         path = (*_path(error), str(error.instance))
         message = f"key {show(error.instance)} does not match the pattern '{pattern}'"
         hint = _KEY_PATTERN_HINTS.get(pattern, "")
-        return [loaded.diagnostic(path, "TS106", message, hint)]
+        return [loaded.diagnostic(path, NO_MATCH, message, hint)]
     message = f"{show(error.instance)} does not match the pattern '{pattern}'"
-    return _at_value(error, loaded, message, error.schema.get("description", ""), "TS106")
+    return _at_value(error, loaded, message, error.schema.get("description", ""), NO_MATCH)
 
 
 # keyword -> how the bound reads in a message
@@ -152,7 +163,7 @@ _BOUNDS = {
 
 def _range(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
     phrase = _BOUNDS[str(error.validator)].format(bound=error.validator_value)
-    return _at_value(error, loaded, f"{show(error.instance)} {phrase}", "", "TS104")
+    return _at_value(error, loaded, f"{show(error.instance)} {phrase}", "", OUT_OF_RANGE)
 
 
 # keyword -> (what is counted, "at least"/"at most")
@@ -172,7 +183,7 @@ def _size(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
     message = f"has {plural(count, unit)}; {side} {plural(bound, unit)} allowed"
     if count == 0 and side == "at least":
         message = f"is empty; at least {plural(bound, unit)} needed"
-    return _at_value(error, loaded, message, "", "TS104")
+    return _at_value(error, loaded, message, "", OUT_OF_RANGE)
 
 
 def _unique(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
@@ -181,7 +192,9 @@ def _unique(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
         if item in items[:index]:
             path = (*_path(error), index)
             message = f"{show(item)} appears more than once"
-            return [loaded.diagnostic(path, "TS107", message, "Remove the repeat.", at_value=True)]
+            return [
+                loaded.diagnostic(path, REPEATED_ITEM, message, "Remove the repeat.", at_value=True)
+            ]
     return _other(error, loaded)
 
 

@@ -6,7 +6,11 @@ import textwrap
 
 from compiler.diagnostics import Diagnostic
 from compiler.spec import Spec, check_loaded
+from compiler.spec.checks.declare import SpecCheck, StageCheck
+from compiler.spec.checks.view import StageView
+from compiler.spec.language_schema import without_unknown_keys
 from compiler.spec.load import load_text
+from compiler.spec.resolve import resolve_spec
 
 FILE = "tinystack.yaml"
 
@@ -34,3 +38,14 @@ def only(text: str, code: str) -> Diagnostic:
 def summary(d: Diagnostic) -> tuple[str, str, int, int, str]:
     """(severity, path, line, col, message): what a user reads in one line."""
     return (d.severity.value, d.path, d.line, d.col, d.message)
+
+
+def run_alone(check: StageCheck | SpecCheck, text: str) -> list[Diagnostic]:
+    """What one semantic check reports on the dedented YAML text (schema-valid but for
+    unknown keys), as check_spec would run it, without the others."""
+    loaded, _ = load_text(FILE, textwrap.dedent(text))
+    assert loaded is not None
+    resolved = resolve_spec(without_unknown_keys(loaded.data))
+    if isinstance(check, SpecCheck):
+        return check(resolved, loaded)
+    return [found for stage in resolved.stages for found in check(StageView(stage, loaded))]

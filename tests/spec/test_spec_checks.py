@@ -5,7 +5,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from spec_diagnose import diagnose, only, read_text, summary
+from spec_diagnose import diagnose, only, read_text, run_alone, summary
+
+from compiler.spec.checks import SPEC_CHECKS, STAGE_CHECKS
+from compiler.spec.codes import CODES
 
 HEAD = "version: 1\nname: demo\n"  # lines 1-2; test bodies start on line 3
 
@@ -156,11 +159,32 @@ def test_check_reports_located_message(
     assert found.hint == hint
 
 
-def test_every_check_code_has_a_case() -> None:
-    from compiler.spec.codes import CODES
+CHECKS = (*STAGE_CHECKS, *SPEC_CHECKS)
+DECLARED_BY = {rule.code: check for check in CHECKS for rule in check.rules}
 
-    semantic = {code for code in CODES if code.startswith("TS2")}
-    assert semantic == {case[2] for case in CASES}
+
+def test_every_declared_rule_has_a_case_and_every_case_a_declared_rule() -> None:
+    assert set(DECLARED_BY) == {case[2] for case in CASES}
+    assert len(DECLARED_BY) == sum(len(check.rules) for check in CHECKS)  # each code once
+
+
+@pytest.mark.parametrize(("body", "code"), [case[1:3] for case in CASES], ids=[c[0] for c in CASES])
+def test_the_check_declaring_a_code_reports_it_with_the_declared_severity(
+    body: str, code: str
+) -> None:
+    found = [d for d in run_alone(DECLARED_BY[code], HEAD + body) if d.code == code]
+    assert found
+    softened = code in ("TS231", "TS232") and "scale: auto" in body  # declared in its summary
+    severity = "warning" if softened else CODES[code].severity.value
+    assert {d.severity.value for d in found} == {severity}
+
+
+@pytest.mark.parametrize("body", [case[1] for case in CASES], ids=[c[0] for c in CASES])
+def test_no_check_reports_a_code_it_does_not_declare(body: str) -> None:
+    for check in CHECKS:
+        declared = {rule.code for rule in check.rules}
+        reported = {d.code for d in run_alone(check, HEAD + body)}
+        assert reported <= declared, check.name
 
 
 def test_defaults_validate_without_any_diagnostic() -> None:

@@ -7,16 +7,16 @@ stages; the same problem in every stage is reported once. Checks never raise or 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
-from compiler.diagnostics import Diagnostic
+from compiler.diagnostics import Diagnostic, Rule
 from compiler.spec.checks.capacity import (
     check_cluster_room,
     check_fargate_size,
     check_instance_type,
     check_task_fits_instance,
 )
+from compiler.spec.checks.declare import SpecCheck, StageCheck
 from compiler.spec.checks.endpoint import check_endpoint_keys, check_shared_domain
 from compiler.spec.checks.network import check_cidr_room, check_public_ip_on_ec2
 from compiler.spec.checks.ordering import (
@@ -30,9 +30,6 @@ from compiler.spec.checks.view import StageView
 from compiler.spec.load import LoadedSpec
 from compiler.spec.resolve import ResolvedSpec
 from compiler.spec.wording import listing
-
-StageCheck = Callable[[StageView], list[Diagnostic]]
-SpecCheck = Callable[[ResolvedSpec, LoadedSpec], list[Diagnostic]]
 
 STAGE_CHECKS: tuple[StageCheck, ...] = (
     check_fargate_size,
@@ -51,6 +48,11 @@ SPEC_CHECKS: tuple[SpecCheck, ...] = (
     check_shared_domain,
     check_source_fields,
     check_stage_names,
+)
+# every rule the semantic checks report, as each check declares it
+RULES: tuple[Rule, ...] = (
+    *(rule for check in STAGE_CHECKS for rule in check.rules),
+    *(rule for check in SPEC_CHECKS for rule in check.rules),
 )
 
 

@@ -14,10 +14,24 @@ from compiler.data.capacity import (
     tasks_per_instance,
 )
 from compiler.data.tables import InstanceType, fargate_sizes, instance_types
-from compiler.diagnostics import Diagnostic, Severity
+from compiler.diagnostics import Diagnostic, error_rule, warning_rule
+from compiler.spec.checks.declare import stage_check
 from compiler.spec.checks.view import StageView
 from compiler.spec.suggest import did_you_mean
 from compiler.spec.wording import listing, plural, show
+
+FARGATE_SIZE = error_rule("TS201", "a cpu/memory pair Fargate does not offer")
+TASK_TOO_LARGE = error_rule(
+    "TS202", "a task larger than one EC2 instance offers after the OS and agent reserve"
+)
+NO_ROOM_TO_START = error_rule(
+    "TS203", "the starting tasks do not fit on compute.instances.min instances"
+)
+NO_ROOM_AT_MAX = warning_rule(
+    "TS204", "scaling.max tasks do not fit on compute.instances.max instances"
+)
+UNKNOWN_INSTANCE_TYPE = error_rule("TS205", "an instance type tinystack does not know")
+PREVIOUS_GENERATION = warning_rule("TS206", "a previous-generation instance type")
 
 _CPU = ("app", "cpu")
 _MEMORY = ("app", "memory")
@@ -31,6 +45,7 @@ def _memory_values(values: tuple[int, ...]) -> str:
     return ", ".join(str(v) for v in values)
 
 
+@stage_check(FARGATE_SIZE)
 def check_fargate_size(view: StageView) -> list[Diagnostic]:
     """Forbid cpu/memory pairs Fargate does not offer."""
     if view.get("compute", "type") != "fargate":
@@ -40,7 +55,7 @@ def check_fargate_size(view: StageView) -> list[Diagnostic]:
     size = sizes.get(cpu)
     if size is None:
         message = f"{show(cpu)} cpu is not a Fargate size; allowed: {listing(sizes)}"
-        return [view.diagnostic(_CPU, "TS201", message, at_value=True)]
+        return [view.diagnostic(_CPU, FARGATE_SIZE, message, at_value=True)]
     if memory in size.memory_mib:
         return []
     pairs = [str(c) for c, s in sizes.items() if memory in s.memory_mib]
@@ -49,7 +64,7 @@ def check_fargate_size(view: StageView) -> list[Diagnostic]:
         f"{show(cpu)} cpu with {show(memory)} MiB memory is not a Fargate size; "
         f"allowed: {_memory_values(size.memory_mib)}"
     )
-    return [view.diagnostic(_MEMORY, "TS201", message, hint, at_value=True)]
+    return [view.diagnostic(_MEMORY, FARGATE_SIZE, message, hint, at_value=True)]
 
 
 def _instance(view: StageView) -> InstanceType | None:
@@ -62,6 +77,7 @@ def _capacity(info: InstanceType) -> InstanceCapacity:
     return instance_capacity(info.vcpu, info.memory_mib, info.max_enis, info.reserved_memory_mib)
 
 
+@stage_check(UNKNOWN_INSTANCE_TYPE, PREVIOUS_GENERATION)
 def check_instance_type(view: StageView) -> list[Diagnostic]:
     """Forbid unknown instance types; warn on previous-generation ones."""
     if view.get("compute", "type") != "ec2":
@@ -74,12 +90,14 @@ def check_instance_type(view: StageView) -> list[Diagnostic]:
             did_you_mean(str(name), instance_types()) or f"Known families: {', '.join(families)}."
         )
         message = f"unknown instance type {show(name)}"
-        return [view.diagnostic(_INSTANCE_TYPE, "TS205", message, hint, at_value=True)]
+        return [
+            view.diagnostic(_INSTANCE_TYPE, UNKNOWN_INSTANCE_TYPE, message, hint, at_value=True)
+        ]
     if info.current_generation:
         return []
     message = f"{show(name)} is a previous-generation instance type"
     hint = f"Use '{info.current_equivalent}', its current-generation equivalent."
-    return [view.diagnostic(_INSTANCE_TYPE, "TS206", message, hint, Severity.WARNING, True)]
+    return [view.diagnostic(_INSTANCE_TYPE, PREVIOUS_GENERATION, message, hint, at_value=True)]
 
 
 def _larger_type(info: InstanceType, cpu: int, memory: int) -> str:
@@ -95,6 +113,7 @@ def _larger_type(info: InstanceType, cpu: int, memory: int) -> str:
     return f"Use a larger instance_type such as '{fitting[0][3]}', or a smaller task."
 
 
+@stage_check(TASK_TOO_LARGE)
 def check_task_fits_instance(view: StageView) -> list[Diagnostic]:
     """Forbid a task larger than one instance offers after the OS and agent reserve."""
     info = _instance(view)
@@ -109,16 +128,17 @@ def check_task_fits_instance(view: StageView) -> list[Diagnostic]:
             f"a {show(memory)} MiB task does not fit on a '{info.name}': {capacity.memory_mib} "
             f"MiB is left after the OS and ECS agent keep {info.reserved_memory_mib}"
         )
-        out.append(view.diagnostic(_MEMORY, "TS202", message, hint, at_value=True))
+        out.append(view.diagnostic(_MEMORY, TASK_TOO_LARGE, message, hint, at_value=True))
     if cpu > capacity.cpu_units:
         message = (
             f"a {show(cpu)} cpu task does not fit on a '{info.name}': it has "
             f"{capacity.cpu_units} CPU units"
         )
-        out.append(view.diagnostic(_CPU, "TS202", message, hint, at_value=True))
+        out.append(view.diagnostic(_CPU, TASK_TOO_LARGE, message, hint, at_value=True))
     return out
 
 
+@stage_check(NO_ROOM_TO_START, NO_ROOM_AT_MAX)
 def check_cluster_room(view: StageView) -> list[Diagnostic]:
     """Forbid a starting count that instances.min cannot place; warn when max cannot be."""
     info = _instance(view)
@@ -141,7 +161,7 @@ def check_cluster_room(view: StageView) -> list[Diagnostic]:
             f"compute.instances.min is {low}"
         )
         hint = f"Raise compute.instances.min to {need}, or use a larger instance type."
-        out.append(view.diagnostic(desired_path, "TS203", message, hint, at_value=True))
+        out.append(view.diagnostic(desired_path, NO_ROOM_TO_START, message, hint, at_value=True))
     top = view.get("scaling", "max")
     need_max = instances_needed(top, per) or 0
     if need_max > high:
@@ -150,7 +170,5 @@ def check_cluster_room(view: StageView) -> list[Diagnostic]:
             f"is {high}, so at most {high * per} can run"
         )
         hint = f"Raise compute.instances.max to {need_max}, or lower scaling.max."
-        out.append(
-            view.diagnostic(("scaling", "max"), "TS204", message, hint, Severity.WARNING, True)
-        )
+        out.append(view.diagnostic(("scaling", "max"), NO_ROOM_AT_MAX, message, hint, True))
     return out

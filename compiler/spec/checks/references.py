@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from compiler.diagnostics import Diagnostic
+from compiler.diagnostics import Diagnostic, error_rule
+from compiler.spec.checks.declare import spec_check, stage_check
 from compiler.spec.checks.view import StageView
 from compiler.spec.load import LoadedSpec
 from compiler.spec.resolve import ResolvedSpec
@@ -17,6 +18,9 @@ SECRET_ARN = re.compile(
     r"arn:aws[a-z-]*:(?:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+"
     r"|secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)"
 )
+SECRET_NOT_ARN = error_rule("TS241", "a secret that is not an SSM parameter or Secrets Manager ARN")
+WRONG_SOURCE_KEY = error_rule("TS242", "a source key that does not fit the provider")
+NO_REPOSITORY = error_rule("TS243", "a git source without repository")
 _GIT_ONLY = ("repository", "connection_arn", "branch")
 _S3_ONLY = ("bucket", "key", "webhook")
 # source key -> hint when it is used with the wrong provider
@@ -30,6 +34,7 @@ _SOURCE_HINTS = {
 }
 
 
+@stage_check(SECRET_NOT_ARN)
 def check_secret_arns(view: StageView) -> list[Diagnostic]:
     """Forbid secret values that are not SSM parameter or Secrets Manager secret ARNs."""
     out = []
@@ -41,10 +46,11 @@ def check_secret_arns(view: StageView) -> list[Diagnostic]:
             "Expected arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or "
             "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME."
         )
-        out.append(view.diagnostic(("app", "secrets", name), "TS241", message, hint, at_value=True))
+        out.append(view.diagnostic(("app", "secrets", name), SECRET_NOT_ARN, message, hint, True))
     return out
 
 
+@spec_check(WRONG_SOURCE_KEY, NO_REPOSITORY)
 def check_source_fields(spec: ResolvedSpec, loaded: LoadedSpec) -> list[Diagnostic]:
     """Forbid source keys of the other provider kind, and a git source without repository."""
     source = loaded.data.get("source")
@@ -57,9 +63,11 @@ def check_source_fields(spec: ResolvedSpec, loaded: LoadedSpec) -> list[Diagnost
         if key in source:
             kind = "only to provider 's3'" if provider != "s3" else "to git providers only"
             message = f"'{key}' applies {kind}; this source is {show(provider)}"
-            out.append(loaded.diagnostic(("source", key), "TS242", message, _SOURCE_HINTS[key]))
+            out.append(
+                loaded.diagnostic(("source", key), WRONG_SOURCE_KEY, message, _SOURCE_HINTS[key])
+            )
     if provider != "s3" and "repository" not in source:
         message = f"provider {show(provider)} needs 'repository' (owner/name)"
         hint = "Add repository: OWNER/NAME, or use provider: s3."
-        out.append(loaded.diagnostic(("source", "repository"), "TS243", message, hint))
+        out.append(loaded.diagnostic(("source", "repository"), NO_REPOSITORY, message, hint))
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from compiler.diagnostics import Diagnostic, Severity
+from compiler.diagnostics import Diagnostic, Rule, Severity
 from compiler.spec.load import KeyPath, LoadedSpec, dotted
 from compiler.spec.resolve import ResolvedStage
 
@@ -45,19 +45,20 @@ class StageView:
     def diagnostic(
         self,
         path: tuple[str, ...],
-        code: str,
+        rule: Rule,
         message: str,
         hint: str = "",
-        severity: Severity = Severity.ERROR,
         at_value: bool = False,
+        severity: Severity | None = None,
     ) -> Diagnostic:
-        """A diagnostic about the merged value at `path`, located where it was written."""
+        """A diagnostic of `rule` about the merged value at `path`, located where it was
+        written (`severity` overrides the rule's, for a rule that softens in some cases)."""
         shown, located = self.where(path)
         exact = shown == located
         position = (
             self.loaded.locate_value(located) if at_value and exact else self.loaded.locate(located)
         )
         return Diagnostic(
-            self.loaded.file, position.line, position.col, severity, code, dotted(shown),
-            message, hint,
+            self.loaded.file, position.line, position.col, severity or rule.severity, rule.code,
+            dotted(shown), message, hint,
         )  # fmt: skip
