@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from ir_factory import lint_problems, of_type, only, outputs, parameters, resources, variant
+from cfn_templates import lint_problems, of_type, only, outputs, parameters, resources
+from ir_factory import variant
 
 from compiler.cfn.cluster.stack import build_cluster, ecs_ami_path
 from compiler.cfn.common.inline_function import function_source

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ir_factory import API_EXTRAS, DOMAIN, lint_problems, of_type, only, outputs, resources, variant
+from cfn_templates import lint_problems, of_type, only, outputs, resources
+from ir_factory import API_EXTRAS, DOMAIN, variant
 from troposphere import Template
 
 from compiler.cfn.common.outputs import EndpointOut

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from ir_factory import lint_problems, of_type, only, outputs, parameters, spec_ir, variant
+from cfn_templates import lint_problems, of_type, only, outputs, parameters
+from ir_factory import spec_ir, variant
 
 from compiler.cfn.common.outputs import StageOut
 from compiler.cfn.monitoring import build_monitoring

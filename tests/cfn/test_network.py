@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from ir_factory import (
-    lint_problems,
-    of_type,
-    only,
-    outputs,
-    parameters,
-    resources,
-    untagged,
-    variant,
-)
+from cfn_templates import lint_problems, of_type, only, outputs, parameters, resources, untagged
+from ir_factory import variant
 
 from compiler.cfn.common.outputs import NetworkOut
 from compiler.cfn.network.stack import build_network

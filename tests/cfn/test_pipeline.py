@@ -6,15 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from delivery_irs import (
-    CODEBUILD_ENV,
-    lint_problems,
-    of_type,
-    required_env,
-    source_ir,
-    stack_ir,
-    template_dict,
-)
+from cfn_templates import lint_problems, of_type, template_dict
+from delivery_irs import CODEBUILD_ENV, required_env, source_spec, stack_ir
 
 from compiler.buildspecs import BUILD_FILE, RELEASE_FILE, render_buildspecs
 from compiler.cfn.pipeline.stack import build_pipeline, pipeline_parameters
@@ -23,12 +16,12 @@ from compiler.ir.model import StackIR
 GIVEN_CONNECTION = "arn:aws:codeconnections:us-east-1:123456789012:connection/abc"
 
 SOURCES = {
-    "github": source_ir("github"),
-    "gitlab": source_ir("gitlab"),
-    "bitbucket-given": source_ir("bitbucket", connection_arn=GIVEN_CONNECTION),
-    "s3": source_ir("s3"),
-    "s3-given": source_ir("s3", bucket="my-source-bucket"),
-    "s3-webhook": source_ir("s3", webhook=True),
+    "github": source_spec("github"),
+    "gitlab": source_spec("gitlab"),
+    "bitbucket-given": source_spec("bitbucket", connection_arn=GIVEN_CONNECTION),
+    "s3": source_spec("s3"),
+    "s3-given": source_spec("s3", bucket="my-source-bucket"),
+    "s3-webhook": source_spec("s3", webhook=True),
 }
 
 

@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, ClassVar
 
 import pytest
-from delivery_irs import of_type, source_ir, stack_ir
+from cfn_templates import of_type
+from delivery_irs import source_spec, stack_ir
 from moto_endpoint import aws_url as aws_url  # the fixtures, re-exported for pytest
 from moto_endpoint import client
 from moto_endpoint import moto_url as moto_url
@@ -173,7 +174,7 @@ def test_a_base64_body_is_decoded_before_checking(aws: dict[str, Any], api_url: 
 
 
 def test_the_template_embeds_this_very_source_with_its_settings() -> None:
-    ir = stack_ir(source=source_ir("s3", webhook=True))
+    ir = stack_ir(source=source_spec("s3", webhook=True))
     (function,) = of_type(build_pipeline(ir), "AWS::Lambda::Function").values()
     props = function["Properties"]
     assert props["Code"]["ZipFile"] == function_source("webhook.py")

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from delivery_irs import lint_problems, of_type, stack_ir, template_dict
+from cfn_templates import lint_problems, of_type, template_dict
+from delivery_irs import stack_ir
 
 from compiler.cfn.common.outputs import RegistryOut
 from compiler.cfn.registry import build_registry, lifecycle_rules

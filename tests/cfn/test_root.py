@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from delivery_irs import lint_problems, source_ir, stack_ir, template_dict
+from cfn_templates import lint_problems, template_dict
+from delivery_irs import source_spec, stack_ir
 
 from compiler.cfn.render import render_template
 from compiler.cfn.stack_set import build_templates
@@ -100,10 +101,12 @@ def test_outputs_a_person_needs(three_stages: dict[str, Any]) -> None:
 
 
 def test_a_given_connection_is_not_an_output_but_an_s3_source_is() -> None:
-    given = source_ir("github", connection_arn="arn:aws:codeconnections:us-east-1:1:connection/x")
+    given = source_spec(
+        "github", connection_arn="arn:aws:codeconnections:us-east-1:123456789012:connection/x"
+    )
     outputs = _compiled(stack_ir(source=given))["root.yaml"]["Outputs"]
     assert "ConnectionArn" not in outputs
-    hooked = _compiled(stack_ir(source=source_ir("s3", webhook=True)))["root.yaml"]["Outputs"]
+    hooked = _compiled(stack_ir(source=source_spec("s3", webhook=True)))["root.yaml"]["Outputs"]
     assert {"SourceBucketName", "WebhookUrl", "WebhookSecretArn"} <= set(hooked)
 
 

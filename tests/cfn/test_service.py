@@ -8,18 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from ir_factory import (
-    EXAMPLES,
-    SM_ARN,
-    SSM_ARN,
-    example_ir,
-    lint_problems,
-    of_type,
-    only,
-    outputs,
-    resources,
-    variant,
-)
+from cfn_templates import lint_problems, of_type, only, outputs, resources
+from ir_factory import EXAMPLES, SM_ARN, SSM_ARN, example_ir, variant
 from stack_irs import lowered
 from troposphere import Template
 

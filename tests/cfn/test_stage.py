@@ -7,15 +7,8 @@ from graphlib import TopologicalSorter
 from typing import Any
 
 import pytest
-from ir_factory import (
-    example_ir,
-    lint_problems,
-    outputs,
-    parameters,
-    resources,
-    untagged,
-    variant,
-)
+from cfn_templates import lint_problems, outputs, parameters, resources, untagged
+from ir_factory import example_ir, variant
 
 from compiler.cfn.common.names import stage_child_id as child_id
 from compiler.cfn.common.outputs import STAGE_PARAMETERS, StageOut
