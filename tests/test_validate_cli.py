@@ -79,7 +79,7 @@ def test_bad_files_in_the_installed_command_print_no_traceback(tmp_path: Path) -
         paths[-1].write_bytes(content)
     run = subprocess.run(
         [*command, "validate", *map(str, paths), str(tmp_path / "missing.yaml")],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert run.returncode == 1
     assert "Traceback" not in run.stderr + run.stdout

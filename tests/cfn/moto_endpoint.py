@@ -25,6 +25,8 @@ from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 TEST_KEYS = ("testing", "testing")
+# Only a limit for a call that would never end: a loaded machine answers slowly, not wrongly.
+CALL_LIMIT = 120.0
 
 
 def _post(url: str, body: bytes = b"") -> None:
@@ -32,7 +34,7 @@ def _post(url: str, body: bytes = b"") -> None:
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "text/plain"}
     )
-    urllib.request.urlopen(request, timeout=10).close()
+    urllib.request.urlopen(request, timeout=CALL_LIMIT).close()
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +64,11 @@ def _session(keys: tuple[str, str]) -> boto3.Session:
 
 
 def client(service: str, url: str, keys: tuple[str, str] = TEST_KEYS) -> Any:
-    """A boto3 client for `service` at `url`; one attempt, so a dead endpoint fails fast."""
-    config = Config(connect_timeout=2, read_timeout=10, retries={"total_max_attempts": 1})
+    """A boto3 client for `service` at `url`: one attempt, so a closed port fails at once
+    (refused), while a slow answer is waited for."""
+    config = Config(
+        connect_timeout=CALL_LIMIT, read_timeout=CALL_LIMIT, retries={"total_max_attempts": 1}
+    )
     return _session(keys).client(service, endpoint_url=url, config=config)
 
 

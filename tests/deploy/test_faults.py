@@ -23,6 +23,11 @@ import pytest
 from compiler.deploy.upload import default_bucket
 
 REPO = Path(__file__).resolve().parents[2]
+# Waits end on a condition (a line printed, a status reached); this only stops a test that
+# would never end, generous for a loaded machine.
+PATIENCE = 300.0
+# the root's stage stack: held, a deploy is surely under way past the network stack
+STAGE = "StageDev"
 
 
 @pytest.fixture()
@@ -110,7 +115,7 @@ class _Reader(threading.Thread):
         while chunk := os.read(self.pipe.fileno(), 4096):
             self.text += chunk.decode()
 
-    def wait_for(self, pattern: str, seconds: float = 60) -> None:
+    def wait_for(self, pattern: str, seconds: float = PATIENCE) -> None:
         deadline = time.monotonic() + seconds
         while not re.search(pattern, self.text):
             assert time.monotonic() < deadline, self.text
@@ -128,11 +133,11 @@ def spawn(*args: str, stdin: Any = subprocess.PIPE) -> tuple[subprocess.Popen[by
     return process, reader
 
 
-# an event line of a nested stack: the deploy is under way and waiting
+# an event line of a nested stack: the deploy is under way and waiting (on STAGE, held)
 WAITING = r"\d\d:\d\d:\d\d network \w+ CREATE_COMPLETE"
 
 
-def wait_until_created(name: str, seconds: float = 60) -> None:
+def wait_until_created(name: str, seconds: float = PATIENCE) -> None:
     deadline = time.monotonic() + seconds
     while status(name) != "CREATE_COMPLETE":
         assert time.monotonic() < deadline, status(name)
@@ -142,11 +147,12 @@ def wait_until_created(name: str, seconds: float = 60) -> None:
 def test_endpoint_stopped_during_deploy_then_rerun(own_server, tsc, hello, monkeypatch):
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     own_server.pace(0.05)
+    own_server.hold_resource(STAGE)  # the deploy cannot finish before the endpoint stops
     process, stderr = spawn("deploy", str(hello), "--yes", "--create-bucket")
     stderr.wait_for(WAITING)
     own_server.stop()
-    process.wait(timeout=60)
-    stderr.join(timeout=10)
+    process.wait(timeout=PATIENCE)
+    stderr.join(timeout=PATIENCE)
     assert process.returncode == 1
     assert one_error_line(stderr.text).startswith(
         f"error: cannot reach the AWS endpoint {own_server.url}"
@@ -159,11 +165,12 @@ def test_endpoint_stopped_during_deploy_then_rerun(own_server, tsc, hello, monke
 
 def test_ctrl_c_while_waiting_leaves_the_stack_deploying(aws, hello):
     aws.pace(0.05)
+    aws.hold_resource(STAGE)
     process, stderr = spawn("deploy", str(hello), "--yes", "--create-bucket")
     stderr.wait_for(WAITING)
     process.send_signal(signal.SIGINT)
-    process.wait(timeout=30)
-    stderr.join(timeout=10)
+    process.wait(timeout=PATIENCE)
+    stderr.join(timeout=PATIENCE)
     assert process.returncode == 130
     assert stderr.text.splitlines()[-1] == (
         "interrupted: stack 'hello' goes on in CloudFormation; follow it with `aws "
@@ -171,11 +178,13 @@ def test_ctrl_c_while_waiting_leaves_the_stack_deploying(aws, hello):
         "the console"
     )
     assert status("hello") == "CREATE_IN_PROGRESS"
+    aws.release_resource(STAGE)
     wait_until_created("hello")
 
 
 def test_deploy_while_another_runs_is_refused(aws, tsc, hello):
     aws.pace(0.05)
+    aws.hold_resource(STAGE)
     process, stderr = spawn("deploy", str(hello), "--yes", "--create-bucket")
     stderr.wait_for(WAITING)
     busy = tsc("deploy", str(hello), "--yes")
@@ -185,7 +194,8 @@ def test_deploy_while_another_runs_is_refused(aws, tsc, hello):
         "aws cloudformation describe-stack-events --stack-name hello --region us-east-1) and "
         "rerun"
     )
-    process.wait(timeout=60)
+    aws.release_resource(STAGE)
+    process.wait(timeout=PATIENCE)
     assert process.returncode == 0, stderr.text
     assert status("hello") == "CREATE_COMPLETE"
 
@@ -299,8 +309,8 @@ def test_ctrl_c_at_the_prompt_declines_and_cleans_up(aws, hello):
         process, stderr = spawn("deploy", str(hello), "--create-bucket", stdin=tty)
         stderr.wait_for(re.escape("Deploy these changes? [y/N]: "))
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
-        stderr.join(timeout=10)
+        process.wait(timeout=PATIENCE)
+        stderr.join(timeout=PATIENCE)
     finally:
         os.close(terminal)
         os.close(tty)

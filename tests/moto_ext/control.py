@@ -10,7 +10,10 @@ resource failure for fault tests, and `/moto-ext/pace` makes each resource take 
 of that action (JSON protocols, by X-Amz-Target; after `skip` others of it) once the
 server has carried it out, until
 `/moto-ext/release`; `GET /moto-ext/held` says whether one is held: a test kills its
-client at that step, deterministically.
+client at that step, deterministically. `/moto-ext/hold-resource {"logical_id": ...}`
+keeps that stack resource waiting before it is created, until
+`/moto-ext/release-resource`: a test acts while a deploy is surely under way, whatever
+the machine's load.
 `/moto-api/reset` also clears this state. GetConnection (CodeConnections, which moto
 lacks) answers for the connections stacks created here, all PENDING as in AWS.
 """
@@ -38,7 +41,10 @@ _HOLD: dict[str, Any] = {
     "held": threading.Event(),
     "release": threading.Event(),
 }
-_HOLD_LIMIT_SECONDS = 30  # a test that never releases cannot wedge the server
+# logical ID -> the gate its creation waits at (set: released)
+_HELD_RESOURCES: dict[str, threading.Event] = {}
+# a test that never releases cannot wedge the server; generous, as a loaded machine is slow
+_HOLD_LIMIT_SECONDS = 600
 _CONNECTION_TARGETS = ("CodeStar_connections_20191201.", "CodeConnections_20231201.")  # in
 # the X-Amz-Target header, e.g. com.amazonaws.codestar.connections.CodeStar_connections_...
 
@@ -65,6 +71,22 @@ def pace() -> float:
     return _PACE["seconds"]
 
 
+def wait_if_held(logical_id: str) -> None:
+    """Block while a test holds this stack resource (see `/moto-ext/hold-resource`)."""
+    with _LOCK:
+        gate = _HELD_RESOURCES.get(logical_id)
+    if gate is not None:
+        gate.wait(_HOLD_LIMIT_SECONDS)
+
+
+def _release_resources(logical_ids: list[str] | None = None) -> None:
+    with _LOCK:
+        for logical_id in list(_HELD_RESOURCES) if logical_ids is None else logical_ids:
+            gate = _HELD_RESOURCES.pop(logical_id, None)
+            if gate is not None:
+                gate.set()
+
+
 def failure_for(logical_id: str) -> str | None:
     """The armed failure reason for a logical ID, or None."""
     with _LOCK:
@@ -86,6 +108,7 @@ def reset() -> None:
         _CONNECTIONS.clear()
         _PACE["seconds"] = 0.0
     _release_hold()
+    _release_resources()  # a held resource of the last test goes on, into the emptied server
     ecs_deployments.reset()
 
 
@@ -127,6 +150,13 @@ def _control(path: str, doc: dict[str, Any]) -> Any:
     if path == "/moto-ext/release":
         _release_hold()
         return {"released": True}
+    if path == "/moto-ext/hold-resource":
+        with _LOCK:
+            _HELD_RESOURCES.setdefault(str(doc["logical_id"]), threading.Event())
+        return {"held": doc["logical_id"]}
+    if path == "/moto-ext/release-resource":
+        _release_resources([str(doc["logical_id"])])
+        return {"released": doc["logical_id"]}
     return None
 
 

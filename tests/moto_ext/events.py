@@ -74,6 +74,7 @@ def _physical_id(resource: Any) -> str:
 def _run_with_events(verb: str, logical_id: str, rtype: str, stack: Any, work: Any) -> Any:
     """Run a create/update of one resource between IN_PROGRESS and COMPLETE/FAILED events."""
     add_event(stack, logical_id, rtype, f"{verb}_IN_PROGRESS")
+    control.wait_if_held(logical_id)
     time.sleep(control.pace())  # a resource takes a while, when a test asks for it
     armed = control.failure_for(logical_id)
     try:

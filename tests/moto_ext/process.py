@@ -20,6 +20,10 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
+# Waits end on a condition; these limits only stop a test that would never end. They are
+# generous because two suites may share a loaded 2-core machine.
+START_LIMIT = 180.0  # seconds for a server process to answer
+CALL_LIMIT = 120.0  # seconds for one control request to the server
 
 
 def _free_port() -> int:
@@ -56,12 +60,12 @@ class MotoServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + START_LIMIT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"moto server exited; see {self.log}")
             try:
-                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1)
+                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=CALL_LIMIT)
                 return
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.1)
@@ -70,19 +74,19 @@ class MotoServer:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=CALL_LIMIT)
         self.process = None
 
     def reset(self) -> None:
         request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        urllib.request.urlopen(request, timeout=10)
+        urllib.request.urlopen(request, timeout=CALL_LIMIT).close()
 
     def control(self, endpoint: str, doc: dict[str, Any] | None = None) -> Any:
         """POST `doc` to one of the extension's /moto-ext/ endpoints; its JSON answer."""
         body = json.dumps(doc or {}).encode()
         url = f"{self.url}/moto-ext/{endpoint}"
         request = urllib.request.Request(url, data=body, method="POST")
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=CALL_LIMIT) as answer:
             return json.loads(answer.read() or b"null")
 
     def pace(self, seconds: float) -> None:
@@ -107,3 +111,10 @@ class MotoServer:
 
     def release(self) -> None:
         self.control("release")
+
+    def hold_resource(self, logical_id: str) -> None:
+        """Keep this stack resource waiting before it is created, until `release_resource`."""
+        self.control("hold-resource", {"logical_id": logical_id})
+
+    def release_resource(self, logical_id: str) -> None:
+        self.control("release-resource", {"logical_id": logical_id})

@@ -58,7 +58,7 @@ def test_installed_tsc_finds_the_schema_and_validates(wheel: Path, tmp_path: Pat
     def tsc(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, str(site / "bin" / "tsc"), *args], cwd=tmp_path, env=env,
-            capture_output=True, text=True, timeout=60, check=False,
+            capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
 
     schema = tsc("schema")
