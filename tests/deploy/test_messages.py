@@ -17,10 +17,11 @@ from botocore.exceptions import (
     NoCredentialsError,
     ProfileNotFound,
 )
+from stubbed_aws import stubbed
 
 from compiler.deploy.bundle import read_bundle
 from compiler.deploy.changes import StackState, change_set_type
-from compiler.deploy.errors import AwsError, DeployError, Interrupted, explain
+from compiler.deploy.errors import DeployError, Interrupted, explain
 from compiler.deploy.upload import ensure_bucket, set_prefix
 from compiler.deploy.watch import Event, first_failure, watch
 
@@ -143,21 +144,14 @@ def test_a_folder_without_manifest_is_refused(tmp_path: Path) -> None:
         read_bundle(tmp_path)
 
 
-class _InterruptedAws:
-    """Stands in for the AWS session: the user presses Ctrl-C during the first poll."""
-
-    region = "eu-west-1"
-
-    def pages(self, service: str, operation: str, **params: Any) -> Any:
-        raise KeyboardInterrupt
-
-    def call(self, service: str, operation: str, **params: Any) -> Any:
-        raise KeyboardInterrupt
-
-
 def test_ctrl_c_while_watching_leaves_the_stack_to_cloudformation() -> None:
-    with pytest.raises(Interrupted) as caught:
-        watch(_InterruptedAws(), "app", "arn:stack", None, {}, lambda e, p: None)  # type: ignore[arg-type]
+    def pressed(**_: Any) -> None:
+        raise KeyboardInterrupt  # the user presses Ctrl-C during the first poll
+
+    with stubbed() as (aws, _):  # a real client; the press comes before any request is sent
+        aws.client("cloudformation").meta.events.register("before-call", pressed)
+        with pytest.raises(Interrupted) as caught:
+            watch(aws, "app", "arn:stack", None, {}, lambda e, p: None)
     assert (caught.value.stack_name, caught.value.region) == ("app", "eu-west-1")
 
 
@@ -170,18 +164,12 @@ def test_unknown_profile_is_one_line(tsc, tmp_path: Path) -> None:
     )
 
 
-class _ForeignBucketAws:
-    """Stands in for the AWS session: HeadBucket says 403, as for another account's bucket."""
-
-    region = "eu-west-1"
-
-    def call(self, service: str, operation: str, **params: Any) -> Any:
-        raise AwsError("s3:HeadBucket failed: Forbidden", "403", 403)
-
-
 def test_a_bucket_of_another_account_is_refused() -> None:
-    with pytest.raises(DeployError) as caught:
-        ensure_bucket(_ForeignBucketAws(), "shared-name", "123456789012", create=True)  # type: ignore[arg-type]
+    with stubbed("s3") as (aws, stubs):
+        # HeadBucket with ExpectedBucketOwner answers a bare 403 for another account's bucket
+        stubs["s3"].add_client_error("head_bucket", "403", "Forbidden", 403)
+        with pytest.raises(DeployError) as caught:
+            ensure_bucket(aws, "shared-name", "123456789012", create=True)
     assert str(caught.value) == (
         "template bucket 'shared-name' belongs to another AWS account or denies you access; "
         "choose another --bucket"
@@ -193,7 +181,7 @@ def test_without_the_deploy_extra_the_command_says_what_to_install(tmp_path: Pat
     # a Python where boto3 is not installed: `import boto3` fails as it would there
     code = "import sys; sys.modules['boto3'] = None; from compiler.cli import main; main()"
     done = subprocess.run([sys.executable, "-c", code, "diff", str(tmp_path)],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 1
     assert done.stderr == (
         "error: `tsc deploy`, `diff` and `destroy` need boto3: pip install 'tinystack[deploy]'\n"

@@ -1,7 +1,8 @@
 """Replacements in a change set are flagged loudly (moto never reports one, so no endpoint).
 
-The change-set descriptions below have the shape DescribeChangeSet returns; a stand-in
-session answers them, and the summary is read and rendered exactly as `tsc diff` does.
+The change-set descriptions below are DescribeChangeSet answers, checked against the
+CloudFormation model by botocore's Stubber; the summary is read and rendered exactly as
+`tsc diff` does.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import json
 from typing import Any
 
 from rich.console import Console
+from stubbed_aws import stubbed
 
-from compiler.deploy.changes import Proposed, summarize
+from compiler.deploy.changes import ChangeSummary, Proposed, summarize
 from compiler.deploy.report import render_summary, summary_json
 
 ROOT_SET = "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/tsc-1/root"
@@ -70,19 +72,18 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-class _ChangeSetAws:
-    """Stands in for the AWS session: DescribeChangeSet answers from DESCRIPTIONS."""
-
-    region = "eu-west-1"
-
-    def call(self, service: str, operation: str, **params: Any) -> Any:
-        assert (service, operation) == ("cloudformation", "describe_change_set")
-        return DESCRIPTIONS[params["ChangeSetName"]]
-
-
-def _summary() -> Any:
-    labels = {("root", "DevService"): "service-dev"}
-    return summarize(_ChangeSetAws(), Proposed(ROOT_SET, "UPDATE"), "root", labels)  # type: ignore[arg-type]
+def _summary(root_pages: list[dict[str, Any]] | None = None) -> ChangeSummary:
+    """Read the change set as `tsc diff` does: the root (every page), then each nested set."""
+    pages = root_pages or [DESCRIPTIONS[ROOT_SET]]
+    with stubbed("cloudformation") as (aws, stubs):
+        answers = [*pages, *pages, DESCRIPTIONS[SERVICE_SET]]  # root counted, then walked
+        names = [ROOT_SET] * (2 * len(pages)) + [SERVICE_SET]
+        tokens = [None, *(page.get("NextToken") for page in pages[:-1])] * 2 + [None]
+        for answer, name, token in zip(answers, names, tokens, strict=True):
+            asked = {"ChangeSetName": name, **({"NextToken": token} if token else {})}
+            stubs["cloudformation"].add_response("describe_change_set", answer, asked)
+        labels = {("root", "DevService"): "service-dev"}
+        return summarize(aws, Proposed(ROOT_SET, "UPDATE"), "root", labels)
 
 
 def test_replacements_are_flagged_on_their_line_and_counted() -> None:
@@ -107,4 +108,27 @@ def test_replacements_are_in_the_json_summary() -> None:
         ("TaskSecurityGroup", "True"),
         ("Service", "Conditional"),
         ("ScalableTarget", "False"),
+    ]
+
+
+def test_a_change_set_over_several_pages_is_read_whole() -> None:
+    root = DESCRIPTIONS[ROOT_SET]
+    (service_change,) = root["Changes"]
+    registry_change = {
+        "Type": "Resource",
+        "ResourceChange": {
+            "Action": "Add",
+            "LogicalResourceId": "Topic",
+            "ResourceType": "AWS::SNS::Topic",
+            "Details": [],
+        },
+    }
+    pages = [
+        {**root, "Changes": [service_change], "NextToken": "page-2"},
+        {**root, "Changes": [registry_change]},
+    ]
+    summary = _summary(pages)
+    assert [(s.label, [r.logical_id for r in s.changes]) for s in summary.stacks] == [
+        ("root", ["Topic"]),
+        ("service-dev", ["TaskSecurityGroup", "Service", "ScalableTarget"]),
     ]

@@ -71,15 +71,41 @@ Test control and the connections API (control.py)
   seconds and ExecuteChangeSet return at once (the work goes on in a thread, as in AWS),
   so a client really waits; `POST /moto-ext/ecs-rollouts` arms how deployments end;
   `POST /moto-ext/hold {"action": A}` holds the answer to the next A request until
-  `POST /moto-ext/release` (a test kills its client there); `POST /moto-api/reset` clears
-  all of these with moto's state.
+  `POST /moto-ext/release` (a test kills its client there);
+  `POST /moto-ext/hold-resource {"logical_id": ...}` keeps that stack resource waiting
+  before it is created until `POST /moto-ext/release-resource {"logical_id": ...}` (a
+  test acts while a deploy is surely under way); `POST /moto-api/reset` clears all of
+  these with moto's state.
+
+Only the end-to-end tests (tests/deploy, the inline functions' and the buildspec runner's
+tests) use it; the deploy package's own decisions are tested on botocore's Stubber or
+plain data. Every patch reaches into moto's internals, so it is written for one moto
+version, WRITTEN_FOR, pinned in pyproject.toml; another version is refused.
 """
 
 from __future__ import annotations
 
+WRITTEN_FOR = "5.2.1"
+
+
+def version_problem(installed: str) -> str | None:
+    """Why the extension must not run on moto `installed`, or None when it may."""
+    if installed == WRITTEN_FOR:
+        return None
+    return (
+        f"tests/moto_ext patches the internals of moto {WRITTEN_FOR}, and moto {installed} is "
+        f"installed: check every patch in tests/moto_ext against moto {installed}, then move "
+        f"WRITTEN_FOR (tests/moto_ext/__init__.py) and the pin in pyproject.toml together"
+    )
+
 
 def install() -> None:
     """Apply every patch of the extension to moto (call before the server starts)."""
+    import moto
+
+    problem = version_problem(moto.__version__)
+    if problem is not None:
+        raise RuntimeError(problem)
     from tests.moto_ext import (
         changesets,
         custom,
