@@ -186,7 +186,7 @@ class LocalAccount:
             method="POST",
             headers={"Content-Type": "text/plain"},
         )
-        urllib.request.urlopen(request, timeout=10).close()
+        urllib.request.urlopen(request, timeout=120).close()
 
     # --- the account's state --------------------------------------------------------------
 
