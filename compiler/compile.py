@@ -3,7 +3,7 @@ diagnostics out. The CLI (`tsc validate`/`compile`/`cost`/`init`) and `tsc deplo
 these; nothing here prints.
 
 read_stack:   load -> schema -> semantic checks -> lower -> settle `scale: auto`
-compile_ir:   IR -> every template and both buildspecs, as text by file name
+compile_ir:   IR -> every template, the IR file and both buildspecs, as text by file name
 compile_spec: both, then out/<name>/ written atomically (all or nothing)
 """
 
@@ -68,15 +68,13 @@ def _decide(
 
 
 def compile_ir(ir: StackIR, fmt: Format = "yaml") -> Compiled:
-    """Every template and both buildspecs of `ir`, as text by file name."""
+    """Every template, the IR file and both buildspecs of `ir`, as text by file name."""
     from compiler.buildspecs import render_buildspecs
-    from compiler.cfn.render import render_template
-    from compiler.cfn.stack_set import build_templates
+    from compiler.cfn.stack_set import build_stack_set
 
-    templates = build_templates(ir, fmt)
-    files = {name: render_template(t, fmt) for name, t in templates.items()}
-    files |= render_buildspecs(ir)
-    resources = {name: len(t.resources) for name, t in templates.items()}
+    stack = build_stack_set(ir, fmt)
+    files = stack.texts | render_buildspecs(ir)
+    resources = {name: len(t.resources) for name, t in stack.templates.items()}
     return Compiled(ir.name, files, resources)
 
 

@@ -35,6 +35,9 @@ Deploy with `tsc deploy`, or by hand:
        --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
 3. Read the stack's Outputs: endpoint URLs, the pipeline, and the source to push to
    (a created connection must be activated once in the console).
+4. After a change, sync to the same PREFIX/ and update-stack the same way. Nested
+   templates are named by their content (service-dev.<sha256>.yaml), so only the nested
+   stacks whose templates changed are updated.
 
 Files and their sha256 are listed in {manifest}.
 """

@@ -29,18 +29,43 @@ def test_compile_writes_every_template_buildspecs_manifest_and_readme(tmp_path: 
     result = tsc("compile", str(EXAMPLE), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     folder = tmp_path / "crud-api"
-    names = set(_files(folder))
-    expected = {"root.yaml", "network.yaml", "registry.yaml", "pipeline.yaml", "build.yml",
-                "release.yml", MANIFEST, README}  # fmt: skip
+    files = _files(folder)
+    # each nested template (and the IR) is named by the sha256 of its own bytes
+    addressed = {
+        name.split(".")[0]: name
+        for name, data in files.items()
+        if name.count(".") == 2 and name.split(".")[1] == hashlib.sha256(data).hexdigest()[:12]
+    }
+    expected = {"network", "registry", "pipeline", "ir"}
     for stage in ("dev", "prod"):
         expected |= {
-            f"{k}-{stage}.yaml" for k in ("stage", "cluster", "endpoint", "service", "monitoring")
+            f"{k}-{stage}" for k in ("stage", "cluster", "endpoint", "service", "monitoring")
         }
-    assert names == expected
+    assert set(addressed) == expected
+    plain = {"root.yaml", "build.yml", "release.yml", MANIFEST, README}
+    assert set(files) == plain | set(addressed.values())
     assert f"wrote {folder}/" in result.stdout
     assert "root.yaml" in result.stdout and "resources" in result.stdout
     for text in (folder / "build.yml", folder / "root.yaml"):
         yaml.safe_load(text.read_text())  # plain YAML: no CloudFormation short tags
+    # the IR travels with the templates: what --emit-ir prints, named in the root
+    emitted = tsc("compile", str(EXAMPLE), "--emit-ir")
+    assert files[addressed["ir"]].decode() == emitted.stdout
+    root = yaml.safe_load((folder / "root.yaml").read_text())
+    assert root["Metadata"] == {"Tinystack": {"Ir": addressed["ir"]}}
+
+
+def test_a_parent_changes_exactly_when_one_of_its_children_does(tmp_path: Path) -> None:
+    """One stage's scaling.max touches that stage's service, its stage stack and the root."""
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(EXAMPLE.read_text().replace("\n  max: 6\n", "\n  max: 8\n"))
+    assert tsc("compile", str(EXAMPLE), "--out", str(tmp_path / "a")).exit_code == 0
+    assert tsc("compile", str(edited), "--out", str(tmp_path / "b")).exit_code == 0
+    before, after = _files(tmp_path / "a" / "crud-api"), _files(tmp_path / "b" / "crud-api")
+    gone = {name.split(".")[0] for name in set(before) - set(after)}
+    changed = {name for name in set(before) & set(after) if before[name] != after[name]}
+    assert gone == {"service-dev", "stage-dev", "ir"}
+    assert changed == {"root.yaml", MANIFEST}
 
 
 def test_manifest_lists_every_other_file_with_its_sha256(tmp_path: Path) -> None:

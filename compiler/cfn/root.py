@@ -1,9 +1,11 @@
 """root.yaml: the stack a person creates; it nests every other template and wires them.
 
 Resources: one `AWS::CloudFormation::Stack` per child (network, registry, stage-<s> per
-stage, pipeline), each with a TemplateURL under TemplateBucket/TemplatePrefix. Children
-are wired only by their Parameters and `Fn::GetAtt Child.Outputs.X` (no exports, so two
-stacks of one spec never collide in an account).
+stage, pipeline), each with a TemplateURL under TemplateBucket/TemplatePrefix naming the
+child's content-addressed file. Children are wired only by their Parameters and
+`Fn::GetAtt Child.Outputs.X` (no exports, so two stacks of one spec never collide).
+Metadata: `Tinystack.Ir`, the file holding the compiled IR uploaded beside the templates
+(read by a later diff for what the deployed stack is).
 Parameters: TemplateBucket, TemplatePrefix (default ""), and the network's AZ choices.
 Outputs: what a person needs next: endpoint URLs, the repository URI, the pipeline and
 its console link, the source to push to (connection, bucket, webhook).
@@ -23,7 +25,6 @@ from compiler.cfn.common.names import (
     logical_id,
     root_child_id,
     stage_stem,
-    template_file,
     template_url,
 )
 from compiler.cfn.common.outputs import NetworkOut, PipelineOut, RegistryOut, RootParam, StageOut
@@ -33,6 +34,7 @@ from compiler.cfn.pipeline.stack import STAGE_INPUTS
 from compiler.ir.model import StackIR
 
 _CONSOLE = "https://${AWS::Region}.console.aws.amazon.com"
+METADATA_KEY = "Tinystack"
 
 
 def _output(stem: str, name: str) -> GetAtt:
@@ -123,11 +125,15 @@ def _source_outputs(ir: StackIR, pipeline: Template) -> dict[str, tuple[Any, str
     return outs
 
 
-def build_root(ir: StackIR, children: Mapping[str, Template], ext: str) -> Template:
-    """The root stack of `ir` nesting `children` (file stem -> template), in this order."""
+def build_root(
+    ir: StackIR, children: Mapping[str, Template], files: Mapping[str, str], ir_file: str
+) -> Template:
+    """The root stack of `ir` nesting `children` (file stem -> template), in this order, each
+    named by its file in `files` (file stem -> file name); `ir_file` names the IR's file."""
     description = ir.description or f"{ir.name} (tinystack)"
     template = Template(Description=description)
     template.set_version("2010-09-09")
+    template.set_metadata({METADATA_KEY: {"Ir": ir_file}})
     root_params = _root_parameters(template, children[NETWORK])
     wiring = _wiring(ir, root_params)
     for stem, child in children.items():
@@ -135,7 +141,7 @@ def build_root(ir: StackIR, children: Mapping[str, Template], ext: str) -> Templ
         template.add_resource(
             cloudformation.Stack(
                 root_child_id(stem),
-                TemplateURL=template_url(template_file(stem, ext)),
+                TemplateURL=template_url(files[stem]),
                 **({"Parameters": params} if params else {}),
                 **tag_list(ir),
             )

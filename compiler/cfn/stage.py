@@ -1,4 +1,4 @@
-"""A stage's parent stack: stage-<stage>.yaml, and the list of a stage's template files.
+"""A stage's parent stack: stage-<stage>.yaml, and the children it parents.
 
 It takes exactly `STAGE_PARAMETERS` (the network's and registry's outputs and the template
 location) and parents, as `AWS::CloudFormation::Stack`, the stage's cluster, endpoint,
@@ -9,19 +9,13 @@ points back, so there are no cycles. Outputs: `StageOut.*`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from troposphere import Equals, GetAtt, Not, Output, Parameter, Ref, Template
 from troposphere.cloudformation import Stack
 
 from compiler.cfn.cluster.stack import build_cluster, cluster_parameters
-from compiler.cfn.common.names import (
-    stage_child_id,
-    stage_file_stem,
-    stage_stem,
-    template_file,
-    template_url,
-)
+from compiler.cfn.common.names import stage_child_id, template_url
 from compiler.cfn.common.outputs import (
     STAGE_PARAMETERS,
     ClusterOut,
@@ -102,17 +96,17 @@ def _parameters(template: Template) -> None:
     )
 
 
-def build_stage(ir: StackIR, stage: StageIR, ext: str) -> Template:
-    """The stage-<stage> stack: parent of its cluster, endpoint, service and monitoring."""
+def build_stage(ir: StackIR, stage: StageIR, child_files: Mapping[str, str]) -> Template:
+    """The stage-<stage> stack: parent of its cluster, endpoint, service and monitoring,
+    each named by the file its template is written to (`child_files`, by kind)."""
     template = Template(Description=f"{stage.names.prefix}: stage {stage.name}")
     _parameters(template)
     for kind in CHILDREN:
-        url = template_url(template_file(stage_file_stem(kind, stage.name), ext))
         params = {name: _wire(name) for name in child_parameters(kind, stage)}
         template.add_resource(
             Stack(
                 stage_child_id(kind),
-                TemplateURL=url,
+                TemplateURL=template_url(child_files[kind]),
                 **({"Parameters": params} if params else {}),
                 **tag_list(ir),
             )
@@ -124,9 +118,6 @@ def build_stage(ir: StackIR, stage: StageIR, ext: str) -> Template:
     return template
 
 
-def stage_templates(ir: StackIR, stage: StageIR, ext: str) -> dict[str, Template]:
-    """Every template file of one stage, by file stem: stage-<s>, cluster-<s>, ..."""
-    files = {stage_stem(stage.name): build_stage(ir, stage, ext)}
-    for kind, build in CHILDREN.items():
-        files[stage_file_stem(kind, stage.name)] = build(ir, stage)
-    return files
+def stage_children(ir: StackIR, stage: StageIR) -> dict[str, Template]:
+    """The stage's child templates by kind (cluster, endpoint, service, monitoring)."""
+    return {kind: build(ir, stage) for kind, build in CHILDREN.items()}

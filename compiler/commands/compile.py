@@ -12,6 +12,9 @@ from compiler.commands.validate import print_ir
 from compiler.compile import Compiled, Format, compile_spec
 from compiler.diagnostics import render_text
 
+# what a file that is not a template holds, by its name's ending
+_KIND = {".yml": "   buildspec", "json": "    the IR"}
+
 
 def _summary(compiled: Compiled, out_dir: Path) -> str:
     lines = [f"wrote {out_dir}/ ({len(compiled.files) + 2} files)"]
@@ -19,7 +22,7 @@ def _summary(compiled: Compiled, out_dir: Path) -> str:
     for name, text in compiled.files.items():
         count = compiled.resources.get(name)
         noun = "resource " if count == 1 else "resources"
-        what = f"{count:4d} {noun}" if count is not None else "   buildspec"
+        what = f"{count:4d} {noun}" if count is not None else _KIND.get(name[-4:], "")
         lines.append(f"  {name:<{width}}  {what}  {len(text.encode()) / 1024:7.1f} KiB")
     return "\n".join(lines) + "\n"
 

@@ -5,7 +5,6 @@ Imports only the front end: no boto3, no cfn-lint, no troposphere (a test keeps 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -26,13 +25,13 @@ def print_ir(spec: Path) -> None:
     """Print the IR of `spec` as JSON (`--emit-ir` of validate and compile); exit 1 on errors."""
     # Lowering (and, for scale: auto, the cost model) only when the IR is asked for.
     from compiler.compile import read_stack
-    from compiler.ir.model import ir_as_dict
+    from compiler.ir.model import ir_json
 
     ir, diagnostics = read_stack(spec)
     sys.stderr.write(render_text(diagnostics))
     if ir is None or has_errors(diagnostics):
         raise SystemExit(1)
-    click.echo(json.dumps(ir_as_dict(ir), indent=2, sort_keys=True))
+    click.echo(ir_json(ir), nl=False)
 
 
 @click.command(name="validate")

@@ -1,8 +1,9 @@
-"""A compiled out/<name>/ folder as the deploy sees it: files, digest, what the templates hold.
+"""A compiled out/<name>/ folder as the deploy sees it: files, templates, what they hold.
 
 The folder's manifest.json lists every file with its sha256; the deploy checks the files
-against it, so what is uploaded is exactly what `tsc compile` wrote. The digest of the
-manifest names the whole set (see `compiler.deploy.upload` for the key scheme). The
+against it, so what is uploaded is exactly what `tsc compile` wrote. Nested templates are
+named by their content (`service-dev.<sha256[:12]>.yaml`, see `compiler.deploy.upload`);
+the templates are the root and every file a TemplateURL names, from the root down. The
 template scans here (certificates, external source bucket, given connection, nested
 stack files) feed the preflight and the readable change summary.
 """
@@ -26,6 +27,14 @@ STACK_TYPE = "AWS::CloudFormation::Stack"
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/")
 _CONNECTION_ARN = re.compile(r"^arn:aws[a-z-]*:(codestar-connections|codeconnections):")
 _PREFIX_VAR = "${TemplatePrefix}"
+# a content-addressed file: <stem>.<12 hex digits of its sha256>.<ext>
+_ADDRESSED = re.compile(r"^(?P<stem>.+)\.[0-9a-f]{12}\.[a-z]+$")
+
+
+def file_stem(name: str) -> str:
+    """What a file is, without its content address or extension: 'service-dev'."""
+    match = _ADDRESSED.match(name)
+    return match["stem"] if match else name.rsplit(".", 1)[0]
 
 
 def _walk(node: Any) -> Any:
@@ -60,6 +69,19 @@ def _load_template(text: str, name: str) -> dict[str, Any]:
     return data
 
 
+def _child_urls(template: dict[str, Any]) -> dict[str, str]:
+    """Nested stack logical ID -> the file its TemplateURL names under TemplatePrefix."""
+    found: dict[str, str] = {}
+    for logical_id, body in (template.get("Resources") or {}).items():
+        if not isinstance(body, dict) or body.get("Type") != STACK_TYPE:
+            continue
+        urls = _strings((body.get("Properties") or {}).get("TemplateURL"))
+        url = next((u for u in urls if _PREFIX_VAR in u), "")
+        if url:
+            found[logical_id] = url.split(_PREFIX_VAR, 1)[1]
+    return found
+
+
 @dataclass(frozen=True)
 class Bundle:
     """The files of one compiled stack, verified against its manifest."""
@@ -70,20 +92,18 @@ class Bundle:
     hashes: dict[str, str]  # file name -> sha256, manifest.json included
     root_file: str
 
-    @property
-    def digest(self) -> str:
-        """sha256 of manifest.json: changes exactly when any file changes."""
-        return self.hashes[MANIFEST]
-
     @cached_property
     def templates(self) -> dict[str, dict[str, Any]]:
-        """Every template, parsed, by file name (they share the root's extension)."""
-        ext = self.root_file.rsplit(".", 1)[1]
-        return {
-            name: _load_template(data.decode(), name)
-            for name, data in self.files.items()
-            if name.endswith(f".{ext}") and name != MANIFEST
-        }
+        """The root and every template a TemplateURL names, parsed, by file name."""
+        found: dict[str, dict[str, Any]] = {}
+        todo = [self.root_file]
+        while todo:
+            name = todo.pop()
+            if name in found or name not in self.files:
+                continue
+            found[name] = _load_template(self.files[name].decode(), name)
+            todo += _child_urls(found[name]).values()
+        return dict(sorted(found.items()))
 
     @property
     def root(self) -> dict[str, Any]:
@@ -95,22 +115,11 @@ class Bundle:
 
     def child_files(self) -> dict[tuple[str, str], str]:
         """(parent file, nested stack logical ID) -> child template file."""
-        found: dict[tuple[str, str], str] = {}
-        for parent, template in self.templates.items():
-            for logical_id, body in (template.get("Resources") or {}).items():
-                if body.get("Type") != STACK_TYPE:
-                    continue
-                url = next(
-                    (
-                        s
-                        for s in _strings(body.get("Properties", {}).get("TemplateURL"))
-                        if _PREFIX_VAR in s
-                    ),
-                    "",
-                )
-                if url:
-                    found[(parent, logical_id)] = url.split(_PREFIX_VAR, 1)[1]
-        return found
+        return {
+            (parent, logical_id): child
+            for parent, template in self.templates.items()
+            for logical_id, child in _child_urls(template).items()
+        }
 
     def certificate_arns(self) -> list[str]:
         """ACM certificate ARNs written into the templates."""

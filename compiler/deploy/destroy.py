@@ -144,11 +144,11 @@ def run_destroy(
 def _report_templates(out: Console, stack_name: str, parameters: dict[str, str]) -> None:
     """Where the uploaded template sets stay (the template bucket is not the stack's)."""
     bucket = parameters.get("TemplateBucket")
-    parts = parameters.get("TemplatePrefix", "").strip("/").split("/")
-    # our TemplatePrefix is '<prefix><stack>/<set>/'; anything else we leave unnamed
-    if not bucket or len(parts) < 2 or parts[-2] != stack_name:
+    prefix = parameters.get("TemplatePrefix", "")
+    # our TemplatePrefix is '<prefix><stack>/'; anything else we leave unnamed
+    if not bucket or prefix.strip("/").split("/")[-1] != stack_name:
         return
-    where = f"s3://{bucket}/{'/'.join(parts[:-1])}/"
+    where = f"s3://{bucket}/{prefix}"
     out.print(
         f"Uploaded templates stay in {where}  remove: aws s3 rm {where} --recursive", soft_wrap=True
     )

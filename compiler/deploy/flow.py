@@ -14,7 +14,7 @@ from rich.console import Console
 
 from compiler.deploy import changes, report, upload
 from compiler.deploy.aws import Aws
-from compiler.deploy.bundle import Bundle
+from compiler.deploy.bundle import Bundle, file_stem
 from compiler.deploy.errors import DeployError, Unanswered
 from compiler.deploy.preflight import CONNECTIONS_CONSOLE, Preflight, preflight
 from compiler.deploy.watch import last_event_time, watch
@@ -54,11 +54,10 @@ class _Prepared:
 
 def _labels(bundle: Bundle) -> dict[tuple[str, str], str]:
     """(parent template stem, nested stack logical ID) -> child template stem."""
-
-    def stem(file: str) -> str:
-        return file.rsplit(".", 1)[0]
-
-    return {(stem(parent), lid): stem(file) for (parent, lid), file in bundle.child_files().items()}
+    return {
+        (file_stem(parent), lid): file_stem(file)
+        for (parent, lid), file in bundle.child_files().items()
+    }
 
 
 def _warn(io: Io, checks: Preflight) -> None:
@@ -77,14 +76,13 @@ def _prepare(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> _Prepared:
     bucket = opts.bucket or upload.default_bucket(account, aws.region)
     if upload.ensure_bucket(aws, bucket, account, opts.create_bucket):
         io.err.print(f"created template bucket {bucket} (encrypted, versioned, private)")
-    prefix = upload.set_prefix(opts.prefix, stack_name, bundle)
-    previous = state.parameters.get("TemplatePrefix") if state else None
-    done = upload.upload_bundle(aws, bundle, bucket, prefix, account, previous)
+    prefix = upload.stack_prefix(opts.prefix, stack_name)
+    done = upload.upload_bundle(aws, bundle, bucket, prefix, account)
     io.err.print(
         f"templates: s3://{bucket}/{prefix} ({len(done.uploaded)} uploaded, "
-        f"{len(done.copied)} copied, {len(done.unchanged)} unchanged)"
+        f"{len(done.unchanged)} unchanged)"
     )
-    url = upload.template_url(aws, bucket, prefix + bundle.root_file)
+    url = upload.template_url(aws, bucket, done.root_key)
     given = {"TemplateBucket": bucket, "TemplatePrefix": prefix}
     proposed = changes.create_change_set(aws, stack_name, url, given, bundle.root_parameters())
     return _Prepared(stack_name, state, proposed, _labels(bundle))

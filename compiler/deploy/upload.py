@@ -1,12 +1,13 @@
-"""The template bucket and the content-addressed upload of a compiled folder.
+"""The template bucket and the upload of a compiled folder.
 
-Key scheme: `<prefix><stack>/<set>/<file>`, where <set> is the first 16 hex digits of
-the sha256 of manifest.json (which holds every file's sha256). The root's TemplatePrefix
-parameter is `<prefix><stack>/<set>/`, so a deploy reads exactly one immutable set:
-a set is never overwritten, and an in-flight deploy of the previous set never sees a
-half-updated one. A file already at its key (same sha256 in its metadata) is skipped; a
-file unchanged since the deployed set is copied inside S3 (no upload). Children go up
-before the root. Old sets stay until removed (they are small; versioned bucket).
+Key scheme: `<prefix><stack>/<file>`, and the root's TemplatePrefix parameter is
+`<prefix><stack>/`, the same on every deploy. Nested templates are content-addressed in
+their file names (`service-dev.<sha256[:12]>.yaml`, as `tsc compile` wrote them), so a
+key never changes its content: an in-flight deploy never sees a half-updated set, and an
+unchanged nested stack keeps its TemplateURL and parameters, which CloudFormation leaves
+alone. The root goes up last under its own content address (`root.<sha256[:12]>.yaml`),
+the key the change set reads. A file already at its key (same sha256 in its metadata) is
+skipped. Old templates stay until removed (they are small; versioned bucket).
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ class Upload:
     """What an upload did, file names per outcome."""
 
     bucket: str
-    prefix: str  # the TemplatePrefix value: '<prefix><stack>/<set>/'
+    prefix: str  # the TemplatePrefix value: '<prefix><stack>/'
+    root_key: str  # the key of the root template, for the change set
     uploaded: tuple[str, ...]
-    copied: tuple[str, ...]
     unchanged: tuple[str, ...]
 
 
@@ -38,10 +39,16 @@ def default_bucket(account: str, region: str) -> str:
     return f"tinystack-templates-{account}-{region}"
 
 
-def set_prefix(prefix: str, stack_name: str, bundle: Bundle) -> str:
-    """TemplatePrefix for this bundle: '<prefix><stack>/<set>/'."""
+def stack_prefix(prefix: str, stack_name: str) -> str:
+    """TemplatePrefix of a stack: '<prefix><stack>/' (a missing '/' after prefix is added)."""
     base = prefix.strip("/")
-    return f"{base + '/' if base else ''}{stack_name}/{bundle.digest[:16]}/"
+    return f"{base + '/' if base else ''}{stack_name}/"
+
+
+def root_key(prefix: str, bundle: Bundle) -> str:
+    """Where the root template goes: under its own content address, like its children."""
+    stem, ext = bundle.root_file.rsplit(".", 1)
+    return f"{prefix}{stem}.{bundle.hashes[bundle.root_file][:12]}.{ext}"
 
 
 def _head_bucket(aws: Aws, bucket: str, account: str) -> bool:
@@ -120,33 +127,20 @@ def _stored_sha(aws: Aws, bucket: str, key: str, account: str) -> str | None:
     return sha
 
 
-def _order(bundle: Bundle) -> list[str]:
+def _keys(bundle: Bundle, prefix: str) -> dict[str, str]:
     # children first, root last: whoever sees the root finds every child in place
-    return sorted(bundle.files, key=lambda name: (name == bundle.root_file, name))
+    keys = {name: f"{prefix}{name}" for name in sorted(bundle.files) if name != bundle.root_file}
+    return keys | {bundle.root_file: root_key(prefix, bundle)}
 
 
-def upload_bundle(
-    aws: Aws, bundle: Bundle, bucket: str, prefix: str, account: str, previous_prefix: str | None
-) -> Upload:
+def upload_bundle(aws: Aws, bundle: Bundle, bucket: str, prefix: str, account: str) -> Upload:
     """Put every file of `bundle` under `prefix` unless already there."""
-    outcome: dict[str, list[str]] = {"uploaded": [], "copied": [], "unchanged": []}
-    for name in _order(bundle):
-        sha, key = bundle.hashes[name], f"{prefix}{name}"
+    outcome: dict[str, list[str]] = {"uploaded": [], "unchanged": []}
+    keys = _keys(bundle, prefix)
+    for name, key in keys.items():
+        sha = bundle.hashes[name]
         if _stored_sha(aws, bucket, key, account) == sha:
             outcome["unchanged"].append(name)
-            continue
-        old_key = f"{previous_prefix}{name}" if previous_prefix else None
-        if old_key and old_key != key and _stored_sha(aws, bucket, old_key, account) == sha:
-            aws.call(
-                "s3",
-                "copy_object",
-                Bucket=bucket,
-                Key=key,
-                ExpectedBucketOwner=account,
-                CopySource={"Bucket": bucket, "Key": old_key},
-                MetadataDirective="COPY",
-            )
-            outcome["copied"].append(name)
             continue
         aws.call(
             "s3",
@@ -162,8 +156,8 @@ def upload_bundle(
     return Upload(
         bucket,
         prefix,
+        keys[bundle.root_file],
         tuple(outcome["uploaded"]),
-        tuple(outcome["copied"]),
         tuple(outcome["unchanged"]),
     )
 

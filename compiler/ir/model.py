@@ -7,6 +7,7 @@ Backends (cfn/, buildspecs, cost/) read only these types. No AWS library here.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -254,3 +255,8 @@ class StackIR:
 def ir_as_dict(ir: StackIR) -> dict[str, Any]:
     """The IR as plain JSON-ready data (tuples become lists)."""
     return asdict(ir)
+
+
+def ir_json(ir: StackIR) -> str:
+    """The IR as JSON text, keys sorted: what `--emit-ir` prints and out/<name>/ carries."""
+    return json.dumps(ir_as_dict(ir), indent=2, sort_keys=True) + "\n"

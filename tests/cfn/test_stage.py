@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from graphlib import TopologicalSorter
 from typing import Any
@@ -13,7 +14,7 @@ from ir_factory import example_ir, variant
 from compiler.cfn.common.names import stage_child_id as child_id
 from compiler.cfn.common.outputs import STAGE_PARAMETERS, StageOut
 from compiler.cfn.render import render_template
-from compiler.cfn.stage import build_stage, stage_templates
+from compiler.cfn.stack_set import stage_templates
 from compiler.ir.model import StackIR
 
 KINDS = ("cluster", "endpoint", "service", "monitoring")
@@ -85,15 +86,18 @@ def test_children_depend_in_order_without_cycles() -> None:
 
 
 @pytest.mark.parametrize("ext", ["yaml", "json"])
-def test_template_urls_name_the_stage_files(ext: str) -> None:
+def test_template_urls_name_each_child_by_the_sha256_of_its_text(ext: str) -> None:
     ir = example_ir("crud-api")
     for stage in ir.stages:
-        stacks = _stacks(build_stage(ir, stage, ext))
+        templates = stage_templates(ir, stage, ext)
+        stacks = _stacks(templates[f"stage-{stage.name}"])
         for kind in KINDS:
+            text = render_template(templates[f"{kind}-{stage.name}"], ext)
+            digest = hashlib.sha256(text.encode()).hexdigest()[:12]
             url = stacks[child_id(kind)]["TemplateURL"]["Fn::Sub"]
             assert url == (
                 "https://${TemplateBucket}.s3.${AWS::URLSuffix}/${TemplatePrefix}"
-                f"{kind}-{stage.name}.{ext}"
+                f"{kind}-{stage.name}.{digest}.{ext}"
             )
 
 

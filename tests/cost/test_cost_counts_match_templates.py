@@ -10,7 +10,7 @@ import pytest
 from cost_specs import lowered
 
 from compiler.cfn.network.stack import build_network
-from compiler.cfn.stage import stage_templates
+from compiler.cfn.stack_set import stage_templates
 from compiler.cost.counts import alarms_created, shared_public_ipv4
 from compiler.cost.prices import builtin_prices
 

@@ -120,8 +120,27 @@ def changed_files(old: Path, new: Path) -> set[str]:
     return {name for name in after if before.get(name) != after[name]} | {"manifest.json"}
 
 
+def stack_update_events(cfn: Any, stack_id: str, path: str = "") -> set[tuple[str, str]]:
+    """(nested stack path, event ID) of every UPDATE_COMPLETE a parent recorded for a child."""
+    found = set()
+    for resource in cfn.list_stack_resources(StackName=stack_id)["StackResourceSummaries"]:
+        if resource["ResourceType"] != STACK_TYPE:
+            continue
+        child = f"{path}{resource['LogicalResourceId']}"
+        events = cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
+        found |= {
+            (child, e["EventId"])
+            for e in events
+            if e["LogicalResourceId"] == resource["LogicalResourceId"]
+            and e["ResourceStatus"] == "UPDATE_COMPLETE"
+        }
+        found |= stack_update_events(cfn, resource["PhysicalResourceId"], f"{child}/")
+    return found
+
+
 def test_standard_stack_deploy_change_diff_destroy(aws, tsc, compile_example, tmp_path):
-    first = compile_example("crud-api", tmp_path / "v1")
+    # dev takes the top-level scaling.max; prod overrides it
+    first = compile_example("crud-api", tmp_path / "v1", {"\n  max: 6\n": "\n  max: 5\n"})
     deployed = tsc("deploy", str(first), "--yes", "--create-bucket")
     assert deployed.exit_code == 0, deployed.stderr
     outputs, cfn = check_deployed(first, "crud-api", deployed.stdout)
@@ -131,13 +150,12 @@ def test_standard_stack_deploy_change_diff_destroy(aws, tsc, compile_example, tm
     )
     assert "activate the source connection once" in deployed.stdout
 
-    # scaling.max 6 -> 7 (dev takes the top-level value; prod overrides it)
-    second = compile_example("crud-api", tmp_path / "v2", {"\n  max: 6\n": "\n  max: 7\n"})
+    second = compile_example("crud-api", tmp_path / "v2", {"\n  max: 6\n": "\n  max: 8\n"})
     shown = tsc("diff", str(second))
     assert shown.exit_code == 0, shown.stderr
-    # content-addressed set: changed files go up, the rest is copied inside S3
+    # content-addressed files: only the changed ones go up
     fresh, total = len(changed_files(first, second)), len(list(second.iterdir()))
-    assert f"({fresh} uploaded, {total - fresh} copied, 0 unchanged)" in shown.stderr
+    assert f"({fresh} uploaded, {total - fresh} unchanged)" in shown.stderr
     assert "~ ScalableTarget AWS::ApplicationAutoScaling::ScalableTarget (MaxCapacity)" in (
         shown.stdout
     )
@@ -149,17 +167,20 @@ def test_standard_stack_deploy_change_diff_destroy(aws, tsc, compile_example, tm
         ("service-dev", "Modify", "ScalableTarget", ("MaxCapacity",)),
         ("service-dev", "Modify", "DesiredCount", ("Fingerprint",)),
     }
-    assert cfn.describe_stacks(StackName="crud-api")["Stacks"][0]["StackStatus"] == (
-        "CREATE_COMPLETE"
-    )
+    root = cfn.describe_stacks(StackName="crud-api")["Stacks"][0]
+    assert root["StackStatus"] == "CREATE_COMPLETE"
 
+    before = stack_update_events(cfn, root["StackId"])
     updated = tsc("deploy", str(second), "--yes")
     assert updated.exit_code == 0, updated.stderr
-    assert f"(0 uploaded, 0 copied, {total} unchanged)" in updated.stderr
+    assert f"(0 uploaded, {total} unchanged)" in updated.stderr
+    # CloudFormation updated exactly dev's stage stack and its service stack
+    fresh_updates = stack_update_events(cfn, root["StackId"]) - before
+    assert sorted(path for path, _ in fresh_updates) == ["StageDev", "StageDev/ServiceStack"]
     targets = boto3.client("application-autoscaling").describe_scalable_targets(
         ServiceNamespace="ecs"
     )["ScalableTargets"]
-    assert sorted(t["MaxCapacity"] for t in targets) == [7, 8]
+    assert sorted(t["MaxCapacity"] for t in targets) == [8, 8]
     again = tsc("diff", str(second))
     assert again.exit_code == 0
     assert again.stdout.strip() == "no changes: stack crud-api is up to date"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -22,7 +23,7 @@ from stubbed_aws import stubbed
 from compiler.deploy.bundle import read_bundle
 from compiler.deploy.changes import StackState, change_set_type
 from compiler.deploy.errors import DeployError, Interrupted, explain
-from compiler.deploy.upload import ensure_bucket, set_prefix
+from compiler.deploy.upload import ensure_bucket, root_key, stack_prefix
 from compiler.deploy.watch import Event, first_failure, watch
 
 
@@ -112,11 +113,14 @@ def test_first_failure_is_the_root_cause_not_its_echoes() -> None:
     ("prefix", "expected"),
     [("tinystack", "tinystack/app/"), ("", "app/"), ("/team/stacks/", "team/stacks/app/")],
 )
-def test_template_prefix_names_one_immutable_set(
-    tmp_path: Path, prefix: str, expected: str
-) -> None:
+def test_template_prefix_is_the_same_on_every_deploy(prefix: str, expected: str) -> None:
+    assert stack_prefix(prefix, "app") == expected
+
+
+def test_the_root_goes_up_under_its_content_address(tmp_path: Path) -> None:
     bundle = write_bundle(tmp_path)
-    assert set_prefix(prefix, "app", bundle) == f"{expected}{bundle.digest[:16]}/"
+    digest = hashlib.sha256(b"Resources: {}\n").hexdigest()[:12]
+    assert root_key("tinystack/app/", bundle) == f"tinystack/app/root.{digest}.yaml"
 
 
 def write_bundle(folder: Path) -> Any:

@@ -4,7 +4,11 @@ A case is a folder tests/golden/<case>/. Its spec is examples/<case>.yaml for a 
 example, else the folder's own tinystack.yaml. What is committed beside it:
 
   out/             the whole folder `tsc compile` writes (templates, build.yml, release.yml,
-                   manifest.json, README.txt)
+                   ir.<hash>.json, manifest.json, README.txt), each file under its name
+                   without the content address (`service-dev.yaml` for
+                   `service-dev.<sha256[:12]>.yaml`), so an edit reads as a change to
+                   that file rather than a rename; the addresses show in root.yaml,
+                   the stage stacks and manifest.json
   ir.json          `tsc validate --emit-ir`
   logical_ids.txt  `<template> <LogicalId> <Type>` per resource: a renamed ID replaces a live
                    resource, and this list shows one without reading whole templates
@@ -29,6 +33,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
+from compiler.cfn.common.names import readable_file
 from compiler.cli import main as tsc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,7 +124,7 @@ def outputs(case: Case) -> dict[str, bytes]:
             status, _, stderr = _run("compile", case.spec.name, "--out", tmp)
             assert status == 0, stderr
             (written,) = Path(tmp).iterdir()
-            out = _tree(written)
+            out = {readable_file(name): data for name, data in _tree(written).items()}
     files["logical_ids.txt"] = _logical_ids(out).encode()
     files |= {f"{OUT}/{name}": data for name, data in out.items()}
     json.loads(files["ir.json"])  # the IR printed is JSON, not a half-written line

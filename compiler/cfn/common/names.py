@@ -3,10 +3,15 @@
 A logical ID that changes between releases replaces a live resource, so every ID is built
 here from stable parts and frozen by the golden tests. Which file a nested stack is written
 to, and the URL its parent names it by, are decided here and nowhere else.
+
+Nested templates are content-addressed: `service-dev.<first 12 hex of sha256>.yaml`. A
+parent names each child by that file, so a parent's bytes change exactly when a child's
+do, and CloudFormation updates only the nested stacks whose template really changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from troposphere import Sub
@@ -14,6 +19,8 @@ from troposphere import Sub
 from compiler.cfn.common.outputs import RootParam
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+ADDRESS_DIGITS = 12  # hex digits of a file's sha256 in its name
+_ADDRESSED = re.compile(rf"^(?P<stem>.+)\.[0-9a-f]{{{ADDRESS_DIGITS}}}\.(?P<ext>[a-z]+)$")
 
 # File stems of the shared children of root.yaml.
 ROOT, NETWORK, REGISTRY, PIPELINE = "root", "network", "registry", "pipeline"
@@ -36,8 +43,20 @@ def stage_stem(stage: str) -> str:
 
 
 def template_file(stem: str, ext: str) -> str:
-    """The file name a nested stack template is written to, e.g. 'network.yaml'."""
+    """The file name of a template not named by its content (the root), e.g. 'root.yaml'."""
     return f"{stem}.{ext}"
+
+
+def addressed_file(stem: str, text: str, ext: str) -> str:
+    """The file a nested template (or the IR) is written to: 'network.<sha256[:12]>.yaml'."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:ADDRESS_DIGITS]
+    return f"{stem}.{digest}.{ext}"
+
+
+def readable_file(file_name: str) -> str:
+    """A file name without its content address: 'network.0123456789ab.yaml' -> 'network.yaml'."""
+    match = _ADDRESSED.match(file_name)
+    return f"{match['stem']}.{match['ext']}" if match else file_name
 
 
 def root_child_id(stem: str) -> str:
