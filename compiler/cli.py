@@ -31,6 +31,7 @@ COMMANDS: dict[str, Entry] = {
     "schema": Entry("compiler.commands.schema:schema", "Print the JSON Schema (2020-12) of tinystack.yaml, for editors and other tools."),
     "compile": Entry("compiler.commands.compile:compile_command", "Compile SPEC into nested CloudFormation stacks and buildspecs in OUT/<name>/."),
     "cost": Entry("compiler.commands.cost:cost", "Estimate the monthly AWS cost of FILE, standard vs hyperscale, with the crossover."),
+    "graph": Entry("compiler.commands.graph:graph", "Draw the architecture of SPEC: its components and what flows between them."),
     "deploy": Entry("compiler.commands.deploy:deploy", "Deploy SPEC (compiled first) or a compiled OUTDIR to AWS."),
     "diff": Entry("compiler.commands.deploy:diff", "Show what deploying SPEC or OUTDIR would change, without changing anything."),
     "destroy": Entry("compiler.commands.deploy:destroy", "Delete stack NAME: empty its buckets, delete it, list what is retained."),

@@ -3,7 +3,7 @@ diagnostics out. The CLI (`tsc validate`/`compile`/`cost`/`init`) and `tsc deplo
 these; nothing here prints.
 
 read_stack:   load -> schema -> semantic checks -> lower -> settle `scale: auto`
-compile_ir:   IR -> every template, the IR file and both buildspecs, as text by file name
+compile_ir:   IR -> every template, the IR file, both buildspecs and architecture.mmd, by file name
 compile_spec: both, then out/<name>/ written atomically (all or nothing)
 """
 
@@ -20,6 +20,7 @@ from compiler.spec import Spec, check_loaded, read_spec
 from compiler.spec.load import load_text
 
 Format = Literal["yaml", "json"]
+DIAGRAM = "architecture.mmd"  # the stack's picture, for any Markdown viewer
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,15 @@ def _decide(
 
 
 def compile_ir(ir: StackIR, fmt: Format = "yaml") -> Compiled:
-    """Every template, the IR file and both buildspecs of `ir`, as text by file name."""
+    """Every template, the IR file, both buildspecs and the diagram of `ir`, by file name."""
     from compiler.buildspecs import render_buildspecs
     from compiler.cfn.stack_set import build_stack_set
+    from compiler.graph.describe import describe_stack
+    from compiler.graph.mermaid import render_mermaid
 
     stack = build_stack_set(ir, fmt)
     files = stack.texts | render_buildspecs(ir)
+    files[DIAGRAM] = render_mermaid(describe_stack(ir))
     resources = {name: len(t.resources) for name, t in stack.templates.items()}
     return Compiled(ir.name, files, resources)
 

@@ -13,7 +13,7 @@ from compiler.compile import Compiled, Format, compile_spec
 from compiler.diagnostics import render_text
 
 # what a file that is not a template holds, by its name's ending
-_KIND = {".yml": "   buildspec", "json": "    the IR"}
+_KIND = {".yml": "   buildspec", "json": "    the IR", ".mmd": "     diagram"}
 
 
 def _summary(compiled: Compiled, out_dir: Path) -> str:
