@@ -58,8 +58,8 @@ def _repository(provider: str, repository: str, branch: str, how: str) -> Compon
 
 
 def pipeline_parts(ir: StackIR, stages: tuple[StageIR, ...]) -> Parts:
-    """CodePipeline, Build, ECR and per stage its approval and Release, with the flows
-    from the pushed source to each stage's service."""
+    """CodePipeline, its Build, the ECR repository the image goes to, and per stage its
+    approval (when asked) and Release, which promotes the build's digest, in order."""
     components = [
         Component("pipeline", "pipeline", ("CodePipeline", *_pipeline_steps(stages))),
         _build(ir.pipeline),
@@ -76,22 +76,20 @@ def pipeline_parts(ir: StackIR, stages: tuple[StageIR, ...]) -> Parts:
     flows = [Flow("pipeline", "build", "source"), Flow("build", "registry", "image")]
     previous = "build"
     for stage in stages:
-        release = f"release_{stage.name}"
+        s = stage.name
+        release = Component(f"release_{s}", "codebuild", (f"Release {s}", f"tags :{s} = digest"))
         if stage.approval:
-            approval = f"approval_{stage.name}"
-            components.append(
-                Component(approval, "approval", ("manual approval", f"before {stage.name}"))
-            )
-            flows += [Flow(previous, approval, "digest"), Flow(approval, release, "approved")]
+            approval = Component(f"approval_{s}", "approval", ("manual approval", f"before {s}"))
+            components.append(approval)
+            flows += [
+                Flow(previous, approval.id, "digest"),
+                Flow(approval.id, release.id, "approved"),
+            ]
         else:
-            flows.append(Flow(previous, release, "digest"))
-        components.append(
-            Component(
-                release, "codebuild", (f"Release {stage.name}", f"tags :{stage.name} = digest")
-            )
-        )
-        flows.append(Flow(release, f"{stage.name}_service", "release"))
-        previous = release
+            flows.append(Flow(previous, release.id, "digest"))
+        components.append(release)
+        flows.append(Flow(release.id, f"{s}_service", "release"))
+        previous = release.id
     return tuple(components), tuple(flows)
 
 

@@ -45,10 +45,10 @@ def _nats(network: NetworkIR) -> dict[int, Component]:
             1: Component(
                 "zone1_nat",
                 "nat-instance",
-                ("NAT instance", f"{network.nat_instance_type}, every zone"),
+                ("NAT instance", f"{network.nat_instance_type}, for every zone"),
             )
         }
-    shared = "" if network.nat_gateways > 1 else ", every zone"
+    shared = "" if network.nat_gateways > 1 else ", for every zone"
     return {
         z: Component(f"zone{z}_nat", "nat-gateway", ("NAT gateway", f"Elastic IP{shared}"))
         for z in range(1, network.nat_gateways + 1)

@@ -12,6 +12,7 @@ from compiler.graph.model import Component, Flow
 from compiler.ir.model import StackIR, StageIR
 
 Part = tuple[tuple[Component, ...], tuple[Flow, ...]]
+CAPACITY = {"ec2": "on EC2 instances", "fargate": "on Fargate"}
 
 
 def front_door(ir: StackIR, stage: StageIR) -> Part:
@@ -93,7 +94,7 @@ def compute(ir: StackIR, stage: StageIR) -> Part:
             subnets,
         ),
     )
-    cluster = Component(f"{s}_cluster", "ecs-cluster", ("ECS cluster", c.type.upper()))
+    cluster = Component(f"{s}_cluster", "ecs-cluster", ("ECS cluster", CAPACITY[c.type]))
     flows = [Flow(service.id, cluster.id, "runs in")]
     if c.type == "fargate":
         capacity: tuple[Component, ...] = (
@@ -153,7 +154,7 @@ def alarms(ir: StackIR, stage: StageIR) -> Part:
         Component(
             f"{s}_topic",
             "topic",
-            ("SNS topic", ", ".join(emails) if emails else "no email subscribers"),
+            ("SNS topic", *(wrap(emails, ", ") if emails else ("no email subscribers",))),
         ),
     )
     flows = (

@@ -123,6 +123,8 @@ FARGATE_FLOWS = {
     ("webhook", "source.zip", "source_bucket"),
     ("source_bucket", "push", "pipeline"),
     ("build", "image", "registry"),
+    ("build", "digest", "release_staging"),
+    ("release_staging", "digest", "approval_prod"),
     ("release_staging", "release", "staging_service"),
     ("approval_prod", "approved", "release_prod"),
     ("release_prod", "release", "prod_service"),
