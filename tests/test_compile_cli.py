@@ -42,7 +42,7 @@ def test_compile_writes_every_template_buildspecs_manifest_and_readme(tmp_path: 
             f"{k}-{stage}" for k in ("stage", "cluster", "endpoint", "service", "monitoring")
         }
     assert set(addressed) == expected
-    plain = {"root.yaml", "build.yml", "release.yml", MANIFEST, README}
+    plain = {"root.yaml", "build.yml", "release.yml", "architecture.mmd", MANIFEST, README}
     assert set(files) == plain | set(addressed.values())
     assert f"wrote {folder}/" in result.stdout
     assert "root.yaml" in result.stdout and "resources" in result.stdout
