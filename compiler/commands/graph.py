@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from compiler.compile import read_stack
 from compiler.diagnostics import has_errors, render_text
+from compiler.graph.describe import UnknownStage, describe_stack
+from compiler.graph.dot import render_dot
+from compiler.graph.icons import GraphError, render_picture
+from compiler.graph.mermaid import render_mermaid
+from compiler.graph.model import ArchitectureGraph
 
 # format -> file extension; text formats print to stdout without -o
 EXTENSIONS = {"png": ".png", "svg": ".svg", "dot": ".dot", "mermaid": ".mmd"}
@@ -24,10 +28,7 @@ BY_EXTENSION = {
     ".gv": "dot",
     ".mermaid": "mermaid",
 }
-TEXT_FORMATS = {"dot", "mermaid"}
-
-if TYPE_CHECKING:
-    from compiler.graph.model import ArchitectureGraph
+TEXT_FORMATS = {"dot": render_dot, "mermaid": render_mermaid}
 
 
 @click.command("graph")
@@ -59,10 +60,6 @@ def graph(spec_file: Path, stage: str | None, fmt: str | None, output: Path | No
         click.echo(render_text(diagnostics), err=True, nl=False)
     if ir is None or has_errors(diagnostics):
         raise click.exceptions.Exit(1)
-    # compiler.graph loads only here: `tsc --help` imports this module for its summary.
-    from compiler.graph.describe import UnknownStage, describe_stack
-    from compiler.graph.icons import GraphError
-
     try:
         drawing = _draw(describe_stack(ir, stage), fmt)
     except (UnknownStage, GraphError) as error:
@@ -76,13 +73,8 @@ def graph(spec_file: Path, stage: str | None, fmt: str | None, output: Path | No
 
 
 def _draw(architecture: ArchitectureGraph, fmt: str) -> str | bytes:
-    from compiler.graph.dot import render_dot
-    from compiler.graph.icons import render_picture
-    from compiler.graph.mermaid import render_mermaid
-
-    if fmt in TEXT_FORMATS:
-        return render_dot(architecture) if fmt == "dot" else render_mermaid(architecture)
-    return render_picture(architecture, fmt)
+    text = TEXT_FORMATS.get(fmt)
+    return text(architecture) if text else render_picture(architecture, fmt)
 
 
 def _write(target: Path, data: bytes) -> None:

@@ -91,17 +91,3 @@ def test_compile_writes_the_mermaid_diagram_beside_the_templates(
     assert (folder / "architecture.mmd").read_text(encoding="utf-8") == mermaid
     assert "architecture.mmd" in json.loads((folder / "manifest.json").read_text())["files"]
     assert re.search(r"^  architecture\.mmd +diagram +[\d.]+ KiB$", done.stdout, re.M)
-
-
-def test_help_imports_neither_graph_nor_diagrams(tmp_path: Path) -> None:
-    # `tsc --help` lists `graph` with its summary: the drawing code stays unloaded.
-    probe = (
-        "import sys\nfrom compiler.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('compiler.graph', 'diagrams'))))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True
-    )
-    assert done.stdout.rstrip().endswith("[]"), done.stdout
-    assert " graph " in done.stdout
