@@ -28,14 +28,17 @@ ALLOWED: dict[str, set[str]] = {
     "buildspecs": BASE | {"ir"},
     "cfn": BASE | {"ir", "buildspecs"},
     "cost": BASE | {"ir"},
+    # the diagram reads the IR (and the cost model for the estimate per stage), never cfn
+    "graph": BASE | {"ir", "cost"},
     "writer": BASE,
     "blueprints": BASE,
-    "compile": BASE | {"spec", "ir", "cfn", "cost", "buildspecs", "writer"},
+    "compile": BASE | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"},
     # deploy reads a compiled out/ folder: never the spec, the IR or the templates' builders
     "deploy": BASE | {"writer", "compile"},
     # the CLI's commands sit on top of everything
     "commands": BASE
-    | {"spec", "ir", "cfn", "cost", "buildspecs", "writer", "compile", "deploy", "blueprints"},
+    | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"}
+    | {"compile", "deploy", "blueprints"},
     "cli": set(),  # the command registry names commands' modules as strings, not imports
 }
 
