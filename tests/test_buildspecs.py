@@ -15,6 +15,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).parent / "cfn"))
 from delivery_irs import CODEBUILD_ENV, commands, required_env
+from stack_irs import lowered
 
 from compiler.buildspecs import (
     BUILD_ENV,
@@ -23,7 +24,6 @@ from compiler.buildspecs import (
     RELEASE_FILE,
     render_buildspecs,
 )
-from tests.stack_irs import lowered
 
 SPEC: dict[str, Any] = {
     "version": 1,

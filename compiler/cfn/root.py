@@ -113,8 +113,13 @@ def _source_outputs(ir: StackIR, pipeline: Template) -> dict[str, tuple[Any, str
     notes = {
         PipelineOut.CONNECTION_ARN: "activate once: console > Developer Tools > Connections",
         PipelineOut.SOURCE_BUCKET_NAME: f"upload the source zip as s3://<this>/{ir.source.key}",
-        PipelineOut.WEBHOOK_URL: "payload URL of the push webhook (content type JSON)",
-        PipelineOut.WEBHOOK_SECRET_ARN: "the webhook's secret: read it in Secrets Manager",
+        PipelineOut.WEBHOOK_URL: (
+            "payload URL of the push webhook (GitHub: content type application/json or "
+            "application/x-www-form-urlencoded; GitLab: push events)"
+        ),
+        PipelineOut.WEBHOOK_SECRET_ARN: (
+            "the webhook's secret (GitHub: Secret; GitLab: Secret token), in Secrets Manager"
+        ),
     }
     present = set(pipeline.outputs)
     outs: dict[str, tuple[Any, str]] = {}

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from local_account import LocalAccount
+from stack_irs import lowered
 
 from compiler.ir.model import StackIR
 from tests.moto_ext.process import MotoServer
-from tests.stack_irs import lowered
 
 # two stages whose scaling.desired and scaling.min differ (so a test tells them apart)
 SPEC = {

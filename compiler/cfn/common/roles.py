@@ -22,6 +22,18 @@ def statement(actions: list[str], resource: Any, **extra: Any) -> Statement:
     return {"Effect": "Allow", "Action": actions, "Resource": resource, **extra}
 
 
+def secrets_manager_arns(arn: str) -> list[str]:
+    """The ARNs IAM must allow to read the Secrets Manager secret `arn` names.
+
+    The ARN may be partial (without the 6-character suffix AWS adds to the name), which
+    the services resolve but IAM does not match, and may end in `:json-key:stage:id`:
+    allow the secret's ARN as written and with any suffix.
+    https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html
+    """
+    base = ":".join(arn.split(":")[:7])
+    return [base, f"{base}-??????"]
+
+
 def trust_policy(service: str) -> dict[str, Any]:
     """The policy that lets `service` (e.g. 'lambda.amazonaws.com') assume a role."""
     return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from troposphere import GetAtt, Ref, Template, iam
 
 from compiler.cfn.common.outputs import RegistryOut
-from compiler.cfn.common.roles import Statement, service_role, statement
+from compiler.cfn.common.roles import Statement, secrets_manager_arns, service_role, statement
 from compiler.ir.model import SecretIR, StackIR, StageIR
 
 # The IAM action that reads each kind of secret store through `valueFrom`.
@@ -27,16 +27,9 @@ _EXEC_ACTIONS = [
 
 
 def secret_resources(secret: SecretIR) -> list[str]:
-    """The ARNs IAM must allow for one secret's `valueFrom`.
-
-    A Secrets Manager valueFrom may end in `:json-key:stage:id`, and may be a partial ARN
-    without the 6-character suffix AWS adds to the name, which ECS resolves but IAM does
-    not match: allow the ARN as written and with any suffix.
-    https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html
-    """
+    """The ARNs IAM must allow for one secret's `valueFrom` (an SSM parameter as written)."""
     if secret.store == "secretsmanager":
-        base = ":".join(secret.arn.split(":")[:7])
-        return [base, f"{base}-??????"]
+        return secrets_manager_arns(secret.arn)
     return [secret.arn]
 
 
