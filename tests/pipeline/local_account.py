@@ -141,13 +141,15 @@ class LocalAccount:
         stage: str,
         digest: str,
         stop: threading.Event | None = None,
+        timeout: float | None = None,
         **overrides: str,
     ) -> Build:
-        """release.yml for `stage` with the build's `digest`, as its Release action runs it."""
+        """release.yml for `stage` with the build's `digest`, as its Release action runs it
+        (`stop` ends it as StopBuild would; `timeout`: the project's, in seconds)."""
         action = self.release_environment(stage, digest) | FAST_ROLLOUT | overrides
         source = self.tmp / "release-source"
         source.mkdir(exist_ok=True)
-        return self._run(RELEASE_FILE, source, action, "0123abc", stop=stop)
+        return self._run(RELEASE_FILE, source, action, "0123abc", stop=stop, timeout=timeout)
 
     # --- who is asking ----------------------------------------------------------------------
 
