@@ -36,6 +36,13 @@ COMMANDS: dict[str, Entry] = {
     "diff": Entry("compiler.commands.deploy:diff", "Show what deploying SPEC or OUTDIR would change, without changing anything."),
     "destroy": Entry("compiler.commands.deploy:destroy", "Delete stack NAME: empty its buckets, delete it, list what is retained."),
     "init": Entry("compiler.commands.init:init", "Create a project in DIRECTORY (default: here) from a starter blueprint."),
+    "push": Entry("compiler.commands.ship:push", "Ship the project's working tree to the stack's pipeline and follow the release."),
+    "status": Entry("compiler.commands.observe:status", "Show each stage's tasks, image, endpoint health, last release and open alarms."),
+    "logs": Entry("compiler.commands.observe:logs", "Print a stage's service log, or the last build's or release's log."),
+    "outputs": Entry("compiler.commands.observe:outputs", "Print the stack's outputs, and each stage's."),
+    "approve": Entry("compiler.commands.ship:approve", "Approve (or --reject) the release waiting before a stage."),
+    "rollback": Entry("compiler.commands.ship:rollback", "Move a stage back to its previous released image and roll its service."),
+    "exec": Entry("compiler.commands.ecs_exec:exec_command", "Open a shell (or run COMMAND) in a running task of a stage, through ECS Exec."),
 }  # fmt: skip
 
 

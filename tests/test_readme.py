@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-NEEDS_AWS = {"deploy", "diff", "destroy"}
+NEEDS_AWS = {"deploy", "diff", "destroy", "push", "status", "logs", "approve", "rollback", "exec",
+             "outputs"}  # fmt: skip
 
 
 def _shown_tsc_commands() -> list[str]:

@@ -44,6 +44,9 @@ CASES: dict[tuple[str, ...], tuple[frozenset[str], tuple[str, ...]]] = {
     ("schema",): (frozenset(), ("compiler.spec", *BACKENDS)),
     ("init", "--list"): (frozenset(), ("compiler.spec", *BACKENDS)),
     ("deploy", "--help"): (frozenset(), ("compiler.spec", *BACKENDS)),
+    ("push", "--help"): (frozenset(), ("compiler.spec", *BACKENDS)),
+    ("status", "--help"): (frozenset(), ("compiler.spec", *BACKENDS)),
+    ("exec", "--help"): (frozenset(), ("compiler.spec", *BACKENDS)),
 }  # fmt: skip
 
 PROBE = """

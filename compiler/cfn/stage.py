@@ -4,7 +4,8 @@ It takes exactly `STAGE_PARAMETERS` (the network's and registry's outputs and th
 location) and parents, as `AWS::CloudFormation::Stack`, the stage's cluster, endpoint,
 service and monitoring stacks, wired only through their parameters and outputs: the
 service reads the cluster's and the endpoint's outputs, monitoring the service's; nothing
-points back, so there are no cycles. Outputs: `StageOut.*`.
+points back, so there are no cycles. Outputs: `StageOut.*`: the children's, and the
+stage's name and health path, by which the day-2 commands find and probe a stage.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ def build_stage(ir: StackIR, stage: StageIR, child_files: Mapping[str, str]) -> 
         template.add_output(
             Output(out.value, Value=GetAtt(stage_child_id(kind), f"Outputs.{name}"))
         )
+    template.add_output(Output(StageOut.STAGE_NAME.value, Value=stage.name))
+    template.add_output(Output(StageOut.HEALTH_CHECK_PATH.value, Value=stage.app.health_check.path))
     return template
 
 

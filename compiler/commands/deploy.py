@@ -1,101 +1,30 @@
 """`tsc deploy`, `tsc diff`, `tsc destroy`: ship a compiled stack with boto3.
 
-Thin: options -> a session (compiler.deploy.aws) -> a flow -> exit status. Every failure
-is one `error:` line on stderr and exit 1; Ctrl-C while waiting leaves the stack to
-CloudFormation, says how to follow it, and exits 130.
+Thin: options -> which stack where (stack_target) -> a flow -> exit status. Every failure
+is one `error:` line on stderr (and, with --json, an error object on stdout) and exit 1;
+Ctrl-C while waiting leaves the stack to CloudFormation, says how to follow it, exits 130.
+A deploy of a spec remembers where it went (.tinystack/deploy.json beside the spec).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
+from compiler.commands.stack_target import (
+    DEFAULT_SPEC,
+    Where,
+    aws_options,
+    consoles,
+    reporting_errors,
+    resolve,
+    session,
+)
+
 _SPEC_SUFFIXES = (".yaml", ".yml")
-# packages of the optional `deploy` extra, imported only when an AWS command runs
-_DEPLOY_EXTRAS = ("boto3", "botocore", "rich")
-
-
-def _aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every AWS command shares."""
-    options = [
-        click.option("--region", help="AWS region (default: AWS_REGION or the profile's)."),
-        click.option("--profile", help="Named AWS profile (default: AWS_PROFILE)."),
-        click.option(
-            "--endpoint-url",
-            help="Send every AWS call here (default: AWS_ENDPOINT_URL, as boto3 does).",
-        ),
-        click.option("--stack-name", help="Root stack name (default: the spec's name)."),
-        click.option(
-            "--bucket", help="Template bucket (default: tinystack-templates-<account>-<region>)."
-        ),
-        click.option(
-            "--prefix",
-            default="tinystack",
-            show_default=True,
-            help="Key prefix of the templates in the bucket.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _consoles() -> tuple[Any, Any]:
-    from rich.console import Console
-
-    out = Console(highlight=False, soft_wrap=True)
-    return out, Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _reporting_errors(run: Callable[..., int]) -> Callable[..., None]:
-    """Turn DeployError into one line + exit 1, and Ctrl-C into how to follow the stack."""
-
-    @wraps(run)
-    def wrapper(**kwargs: Any) -> None:
-        from compiler.deploy.errors import DeployError, Interrupted
-        from compiler.deploy.preflight import PreflightFailed
-
-        try:
-            code = run(**kwargs)
-        except PreflightFailed as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            code = 1
-        except DeployError as exc:
-            click.echo(f"error: {exc}", err=True)
-            code = 1
-        except Interrupted as exc:
-            click.echo(
-                f"interrupted: stack '{exc.stack_name}' goes on in CloudFormation; follow it "
-                f"with `aws cloudformation describe-stack-events --stack-name "
-                f"{exc.stack_name} --region {exc.region}` or in the console",
-                err=True,
-            )
-            code = 130
-        except ModuleNotFoundError as exc:
-            if exc.name not in _DEPLOY_EXTRAS:
-                raise
-            click.echo(
-                f"error: `tsc deploy`, `diff` and `destroy` need {exc.name}: "
-                "pip install 'tinystack[deploy]'", err=True)  # fmt: skip
-            code = 1
-        except KeyboardInterrupt:
-            click.echo("interrupted; nothing more was sent to AWS", err=True)
-            code = 130
-        sys.exit(code)
-
-    return wrapper
-
-
-def _session(region: str | None, profile: str | None, endpoint_url: str | None) -> Any:
-    from compiler.deploy.aws import Target, connect
-
-    return connect(Target(region=region, profile=profile, endpoint_url=endpoint_url))
 
 
 def _compile_first(spec: Path, out_root: Path) -> Path:
@@ -148,33 +77,39 @@ def _confirm(question: str) -> bool:
         raise Unanswered("deploy cancelled") from None
 
 
-def _run(
-    kind: str,
-    source: Path,
-    out_root: Path,
-    yes: bool,
-    as_json: bool,
-    create_bucket: bool,
-    **aws_options: Any,
-) -> int:
+def _note_remembered(where: Where, spec: Path) -> None:
+    if where.remembered:
+        click.echo(
+            f"stack {where.stack_name} in {where.region} (from {spec.parent / '.tinystack'}"
+            "/deploy.json; flags override it)",
+            err=True,
+        )
+
+
+def _run(kind: str, source: Path, out_root: Path, yes: bool, as_json: bool,
+         create_bucket: bool, **options: Any) -> int:  # fmt: skip
     from compiler.deploy.flow import Io, Options, run_deploy, run_diff
+    from compiler.deploy.settings import Remembered, remember
 
+    spec = source if source.is_file() else None
     bundle = _bundle(source, out_root)
-    aws = _session(aws_options["region"], aws_options["profile"], aws_options["endpoint_url"])
-    out, err = _consoles()
-    opts = Options(
-        stack_name=aws_options["stack_name"],
-        bucket=aws_options["bucket"],
-        prefix=aws_options["prefix"],
-        create_bucket=create_bucket,
-        yes=yes,
-        as_json=as_json,
-    )
+    where = resolve(spec, options, default_name=bundle.name)
+    if spec is not None:
+        _note_remembered(where, spec)
+    aws = session(where)
+    out, err = consoles()
+    opts = Options(where.stack_name, where.bucket, where.prefix, create_bucket, yes, as_json)
     flow = run_deploy if kind == "deploy" else run_diff
-    return flow(aws, bundle, opts, Io(out, err, _confirm))
+    done = flow(aws, bundle, opts, Io(out, err, _confirm))
+    if kind == "deploy" and spec is not None and done.bucket:
+        remember(spec, Remembered(aws.region, done.bucket, where.prefix, where.stack_name))
+    return done.status
 
 
-_SOURCE = click.argument("source", metavar="SPEC|OUTDIR", type=click.Path(path_type=Path))
+_SOURCE = click.argument(
+    "source", metavar="[SPEC|OUTDIR]", required=False, default=DEFAULT_SPEC,
+    type=click.Path(path_type=Path),
+)  # fmt: skip
 _OUT = click.option(
     "--out",
     "out_root",
@@ -192,23 +127,24 @@ _JSON = click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print the result as JSON on stdout (deploy: stack, changes, outputs).",
+    help="Print the result as JSON on stdout (deploy: stack, changes, outputs; or the error).",
 )
 
 
 @click.command()
 @_SOURCE
-@_aws_options
+@aws_options
 @_OUT
 @_CREATE
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @_JSON
-@_reporting_errors
+@reporting_errors
 def deploy(source: Path, **options: Any) -> int:
     """Deploy SPEC (compiled first) or a compiled OUTDIR to AWS.
 
     Uploads the templates, creates a change set on the root stack (nested stacks
-    included), shows it, asks, executes it and follows the events to the end.
+    included), shows it, asks, executes it and follows the events to the end. A spec's
+    region, bucket, prefix and stack name are remembered in .tinystack/deploy.json.
 
     \b
     Example:
@@ -220,11 +156,11 @@ def deploy(source: Path, **options: Any) -> int:
 
 @click.command()
 @_SOURCE
-@_aws_options
+@aws_options
 @_OUT
 @_CREATE
 @_JSON
-@_reporting_errors
+@reporting_errors
 def diff(source: Path, **options: Any) -> int:
     """Show what deploying SPEC or OUTDIR would change, without changing anything.
 
@@ -236,23 +172,39 @@ def diff(source: Path, **options: Any) -> int:
 
 
 @click.command()
-@click.argument("name")
-@_aws_options
+@click.argument("name", required=False)
+@aws_options
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking for the name.")
-@_reporting_errors
-def destroy(name: str, yes: bool, **options: Any) -> int:
+@click.option(
+    "--purge", is_flag=True,
+    help="Also delete what is retained by design (repository, log groups); asks again.",
+)  # fmt: skip
+@click.option("--purge-data", is_flag=True, help="With --purge: data stores (tables, buckets) too.")
+@_JSON
+@reporting_errors
+def destroy(name: str | None, yes: bool, purge: bool, purge_data: bool, as_json: bool,
+            **options: Any) -> int:  # fmt: skip
     """Delete stack NAME: empty its buckets, delete it, list what is retained.
 
     \b
     Example:
       tsc destroy crud-api --region eu-west-1
+      tsc destroy --stack-name crud-api --purge
     """
-    from compiler.deploy.destroy import run_destroy
+    from compiler.deploy.destroy import Choices, run_destroy
+    from compiler.deploy.errors import DeployError
 
-    aws = _session(options["region"], options["profile"], options["endpoint_url"])
-    out, err = _consoles()
+    if name and options.get("stack_name") and name != options["stack_name"]:
+        raise DeployError(f"two stack names, '{name}' and '{options['stack_name']}'; give one")
+    if purge_data and not purge:
+        raise DeployError("--purge-data goes with --purge")
+    spec = DEFAULT_SPEC if not (name or options.get("stack_name")) else None
+    where = resolve(spec, {**options, "stack_name": name or options.get("stack_name")})
+    aws = session(where)
+    out, err = consoles()
 
     def ask(question: str) -> str:
         return str(click.prompt(question, default="", show_default=False, err=True))
 
-    return run_destroy(aws, options["stack_name"] or name, yes, ask, out, err)
+    choices = Choices(yes=yes, purge=purge, purge_data=purge_data, as_json=as_json)
+    return run_destroy(aws, where.stack_name, choices, ask, out, err)

@@ -149,7 +149,10 @@ def _next_steps(
             f"  1. {where}{commands['install']} && {commands['test']}   # run the app's tests",
             f"  2. edit {SPEC_FILE} (source repository, stages, scale); your editor completes it",
             f"  3. tsc validate {SPEC_FILE} && tsc compile {SPEC_FILE}",
-            "  4. commit everything (build.yml and release.yml too) and push",
-            f"  5. tsc deploy out/{name}   # or follow README.md to deploy by hand",
+            "  4. commit everything (build.yml and release.yml too)",
+            f"  5. tsc deploy {SPEC_FILE} --create-bucket   # add --region R unless AWS_REGION "
+            "or your profile sets one",
+            "  6. tsc push   # ships this folder's code and follows it to the first stage",
+            "  7. tsc status   # then: tsc logs --stage dev --follow",
         ]
     )

@@ -2,7 +2,9 @@
 
 boto3 is imported here, lazily, and nowhere else in the compiler. Clients use botocore's
 standard retry mode (which retries throttling and transient errors with backoff), and
-honour `--endpoint-url` or, as boto3 does by itself, AWS_ENDPOINT_URL.
+honour `--endpoint-url` or, as boto3 does by itself, AWS_ENDPOINT_URL. The region is
+`--region`, else AWS_REGION (which botocore ignores; the AWS CLI v2 and the other SDKs
+read it first), else boto3's own: AWS_DEFAULT_REGION, then the profile's.
 """
 
 from __future__ import annotations
@@ -73,7 +75,11 @@ class Aws:
         )
         return explain(exc, service, operation, profile=self.profile or "", endpoint=endpoint)
 
-    def call(self, service: str, operation: str, **params: Any) -> Any:
+    def flags(self) -> str:
+        """`--region R [--profile P]`: what a hint's command needs to reach the same stack."""
+        return f"--region {self.region}" + (f" --profile {self.profile}" if self.profile else "")
+
+    def call(self, service: str, operation: str, /, **params: Any) -> Any:
         """Call `operation` (snake_case) on `service`; any failure becomes a DeployError."""
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -83,7 +89,7 @@ class Aws:
         except (BotoCoreError, ClientError) as exc:
             raise self._explain(exc, service, api_name) from exc
 
-    def pages(self, service: str, operation: str, **params: Any) -> Iterator[Any]:
+    def pages(self, service: str, operation: str, /, **params: Any) -> Iterator[Any]:
         """Every page of a paginated operation, failures explained as in `call`."""
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -103,8 +109,9 @@ def connect(target: Target) -> Aws:
     import boto3
     from botocore.exceptions import BotoCoreError
 
+    region_name = target.region or os.environ.get("AWS_REGION") or None
     try:
-        session = boto3.Session(profile_name=target.profile, region_name=target.region)
+        session = boto3.Session(profile_name=target.profile, region_name=region_name)
     except BotoCoreError as exc:
         raise explain(exc, "sts", "Session", profile=target.profile or "") from exc
     region = session.region_name

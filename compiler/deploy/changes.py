@@ -3,8 +3,9 @@
 `create_change_set` decides CREATE or UPDATE from the stack's state (refusing states
 that cannot take one, with how to clear them), waits for it, and returns `None` when
 there is nothing to change. `summarize` walks the nested change sets and keeps, per
-template, the resources added, modified or removed; a nested stack whose own change set
-holds no change (only its TemplateURL moved to the new set) is left out.
+stack, whether it is created or updated and the resources added, modified or removed
+(a modified nested stack is a stack of its own in the summary, not a resource change of
+its parent). compiler.deploy.values adds the old and new values.
 """
 
 from __future__ import annotations
@@ -40,18 +41,30 @@ class Proposed:
 
 
 @dataclass(frozen=True)
+class PropertyChange:
+    path: str  # 'MaxCapacity', 'ContainerDefinitions[0].Cpu'
+    before: Any  # None when the property is new
+    after: Any  # None when it goes away
+
+
+@dataclass(frozen=True)
 class ResourceChange:
     action: str  # Add | Modify | Remove | Import | Dynamic
     logical_id: str
     resource_type: str
     replacement: str  # "True" | "Conditional" | "False" | "" (not a modification)
     properties: tuple[str, ...]  # top-level properties that change
+    values: tuple[PropertyChange, ...] | None = None  # old -> new by leaf (None: not read)
+    reason: str = ""  # why the compiler's own bookkeeping changes it
 
 
 @dataclass(frozen=True)
 class StackChanges:
     label: str  # the template file's stem ('service-dev'), or the logical path
     changes: tuple[ResourceChange, ...]
+    action: str = "Modify"  # what happens to the stack itself: Add (created) or Modify
+    stack_id: str = ""  # the stack's ID (for a created nested stack: '')
+    total: int = 0  # changes in its change set, nested stacks included: the deploy's work
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,10 @@ class ChangeSummary:
 
     def replacements(self) -> int:
         return sum(c.replacement in ("True", "Conditional") for s in self.stacks for c in s.changes)
+
+    def stacks_to(self, action: str) -> list[str]:
+        """Labels of the stacks the deploy creates (Add) or updates (Modify)."""
+        return [s.label for s in self.stacks if s.action == action]
 
 
 def stack_state(aws: Aws, stack_name: str) -> StackState | None:
@@ -88,28 +105,30 @@ def stack_state(aws: Aws, stack_name: str) -> StackState | None:
     )
 
 
-def _follow(stack_name: str, region: str) -> str:
-    return f"aws cloudformation describe-stack-events --stack-name {stack_name} --region {region}"
+def _follow(stack_name: str, flags: str) -> str:
+    return f"aws cloudformation describe-stack-events --stack-name {stack_name} {flags}"
 
 
-def change_set_type(state: StackState | None, stack_name: str, region: str) -> str:
-    """CREATE or UPDATE for a stack in `state`; a DeployError for a stack that can take none."""
+def change_set_type(state: StackState | None, stack_name: str, flags: str) -> str:
+    """CREATE or UPDATE for a stack in `state`; a DeployError for a stack that can take none.
+
+    `flags` (`--region R [--profile P]`) goes into every command a message suggests."""
     if state is None or state.status == "REVIEW_IN_PROGRESS":
         return "CREATE"
     if state.status == "ROLLBACK_COMPLETE":
         raise DeployError(
             f"stack '{stack_name}' is in ROLLBACK_COMPLETE (its first create failed) and "
-            f"cannot be updated; delete it with `tsc destroy {stack_name}` and deploy again"
+            f"cannot be updated; delete it with `tsc destroy {stack_name} {flags}` and deploy again"
         )
     if state.status.endswith("_IN_PROGRESS"):
         raise DeployError(
             f"stack '{stack_name}' is busy ({state.status}); wait for it to finish "
-            f"(follow it: {_follow(stack_name, region)}) and rerun"
+            f"(follow it: {_follow(stack_name, flags)}) and rerun"
         )
     if state.status in ("ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED"):
         raise DeployError(
             f"stack '{stack_name}' is in {state.status}; fix it in the CloudFormation console "
-            f"(or `tsc destroy {stack_name}`) before deploying"
+            f"(or `tsc destroy {stack_name} {flags}`) before deploying"
         )
     return "UPDATE"
 
@@ -135,7 +154,7 @@ def create_change_set(
 ) -> Proposed | None:
     """Create a change set on the root stack and wait for it; None when nothing changes."""
     state = stack_state(aws, stack_name)
-    kind = change_set_type(state, stack_name, aws.region)
+    kind = change_set_type(state, stack_name, aws.flags())
     name = "tsc-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     created = aws.call(
         "cloudformation",
@@ -205,28 +224,32 @@ Labels = dict[tuple[str, str], str]  # (parent label, nested stack logical ID) -
 
 
 def _walk(
-    aws: Aws, change_set_id: str, label: str, labels: Labels, out: list[StackChanges]
+    aws: Aws, change_set_id: str, label: str, action: str, labels: Labels, out: list[StackChanges]
 ) -> None:
-    """Append this change set's section (when it changes anything) and its children's."""
-    _, raw_changes = _all_changes(aws, change_set_id)
+    """Append this change set's stack (created or updated) and, after it, its children's."""
+    first, raw_changes = _all_changes(aws, change_set_id)
     own: list[ResourceChange] = []
+    children: list[tuple[str, str, str]] = []
     for raw in raw_changes:
         nested = raw.get("ChangeSetId")
         logical_id = raw.get("LogicalResourceId", "")
         if nested:
-            _walk(aws, nested, labels.get((label, logical_id), logical_id), labels, out)
-        # a modified nested stack is shown by its own section, if anything changes inside
+            children.append((nested, labels.get((label, logical_id), logical_id), raw["Action"]))
+        # a modified nested stack is shown as a stack of its own, not as a change here
         if not (nested and raw.get("Action") == "Modify"):
             own.append(_resource_change(raw))
-    if own:
-        out.append(StackChanges(label, tuple(own)))
+    stack_id = first.get("StackId", "") if action == "Modify" else ""
+    out.append(StackChanges(label, tuple(own), action, stack_id, len(raw_changes)))
+    for nested, child, child_action in children:
+        _walk(aws, nested, child, child_action, labels, out)
 
 
 def summarize(aws: Aws, proposed: Proposed, root_label: str, labels: Labels) -> ChangeSummary:
     """The change set as data; `labels` names nested stacks by their template's stem."""
     first, _ = _all_changes(aws, proposed.change_set_id)
     sections: list[StackChanges] = []
-    _walk(aws, proposed.change_set_id, root_label, labels, sections)
+    root_action = "Add" if proposed.kind == "CREATE" else "Modify"
+    _walk(aws, proposed.change_set_id, root_label, root_action, labels, sections)
     order = {label: i for i, label in enumerate([root_label, *labels.values()])}
     sections.sort(key=lambda s: (order.get(s.label, len(order)), s.label))
     return ChangeSummary(

@@ -3,7 +3,8 @@
 CloudFormation cannot delete a bucket that holds objects, so every object version and
 delete marker of the buckets the stack created goes first (not of retained buckets).
 Resources whose DeletionPolicy keeps them (the ECR repository, log groups) are listed
-afterwards with the command that removes each.
+afterwards with the command that removes each; `--purge` removes them after a second
+confirmation (data stores only with `--purge-data` too; compiler.deploy.purge).
 """
 
 from __future__ import annotations
@@ -21,15 +22,25 @@ from compiler.deploy import changes, report
 from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import STACK_TYPE
 from compiler.deploy.errors import DeployError
+from compiler.deploy.purge import DATA_TYPES, Purged, purge
 from compiler.deploy.watch import last_event_time, watch
 
 _KEPT = ("Retain", "RetainExceptOnCreate", "Snapshot")
 _REMOVE = {
-    "AWS::ECR::Repository": "aws ecr delete-repository --repository-name {id} --force "
-                            "--region {region}",
-    "AWS::Logs::LogGroup": "aws logs delete-log-group --log-group-name {id} --region {region}",
-    "AWS::S3::Bucket": "aws s3 rb s3://{id} --force",
+    "AWS::ECR::Repository": "aws ecr delete-repository --repository-name {id} --force {flags}",
+    "AWS::Logs::LogGroup": "aws logs delete-log-group --log-group-name {id} {flags}",
+    "AWS::S3::Bucket": "aws s3 rb s3://{id} --force {flags}",
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the person asked for: skip the question, purge what is kept, print JSON."""
+
+    yes: bool = False
+    purge: bool = False
+    purge_data: bool = False
+    as_json: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,28 +106,49 @@ def empty_bucket(aws: Aws, bucket: str) -> int:
     return removed
 
 
-def _confirm(stack_name: str, yes: bool, ask: Callable[[str], str]) -> None:
+def _confirm(stack_name: str, yes: bool, ask: Callable[[str], str], question: str) -> None:
     if yes:
         return
-    typed = ask(f"Type the stack name '{stack_name}' to delete it and everything it created")
+    typed = ask(question)
     if typed.strip() != stack_name:
         raise DeployError(f"'{typed.strip()}' does not match '{stack_name}'; nothing was deleted")
 
 
+def _purge_question(stack_name: str, kept: list[Resource], data: bool) -> str:
+    doomed = [r for r in kept if data or r.resource_type not in DATA_TYPES]
+    what = ", ".join(sorted({r.resource_type.split("::")[-1] for r in doomed})) or "nothing"
+    stores = ", DATA STORES INCLUDED" if data else ""
+    return (
+        f"--purge also deletes what is kept by design ({what}){stores}: type '{stack_name}' again"
+    )
+
+
 def run_destroy(
-    aws: Aws, stack_name: str, yes: bool, ask: Callable[[str], str], out: Console, err: Console
+    aws: Aws,
+    stack_name: str,
+    choices: Choices,
+    ask: Callable[[str], str],
+    out: Console,
+    err: Console,
 ) -> int:
     """Delete the stack after confirmation; report what stays behind."""
     state = changes.stack_state(aws, stack_name)
     if state is None:
-        raise DeployError(f"no stack named '{stack_name}' in {aws.region}")
+        raise DeployError(
+            f"no stack named '{stack_name}' in {aws.region}; name it as deployed, with --region"
+        )
     if state.status.endswith("_IN_PROGRESS") and state.status != "REVIEW_IN_PROGRESS":
         raise DeployError(
             f"stack '{stack_name}' is busy ({state.status}); wait for it to finish and rerun"
         )
     resources = list(_resources(aws, state.stack_id))
     kept = _kept(aws, resources)
-    _confirm(stack_name, yes, ask)
+    question = f"Type the stack name '{stack_name}' to delete it and everything it created"
+    _confirm(stack_name, choices.yes, ask, question)
+    if choices.purge:
+        _confirm(
+            stack_name, choices.yes, ask, _purge_question(stack_name, kept, choices.purge_data)
+        )
     for bucket in [
         r
         for r in resources
@@ -135,32 +167,80 @@ def run_destroy(
             else "no failed resource reported"
         )
         raise DeployError(f"delete failed ({outcome.status}): {cause}")
+    purged = (
+        purge(aws, [(r.resource_type, r.physical_id) for r in kept], choices.purge_data)
+        if (choices.purge)
+        else []
+    )
+    left = [
+        r for r in kept if not any(p.removed and p.physical_id == r.physical_id for p in purged)
+    ]
+    if choices.as_json:
+        out.out(_destroyed_json(aws, stack_name, purged, left, state.parameters), end="")
+        return 0
     out.print(f"deleted stack {stack_name}")
-    _report_kept(out, kept, aws.region)
+    for gone in (p for p in purged if p.removed):
+        out.print(f"purged {gone.resource_type} {escape(gone.physical_id)}", soft_wrap=True)
+    _report_kept(out, left, aws.flags())
     _report_templates(out, stack_name, state.parameters)
     return 0
 
 
-def _report_templates(out: Console, stack_name: str, parameters: dict[str, str]) -> None:
-    """Where the uploaded template sets stay (the template bucket is not the stack's)."""
+def _destroyed_json(
+    aws: Aws,
+    stack_name: str,
+    purged: list[Purged],
+    left: list[Resource],
+    parameters: dict[str, str],
+) -> str:
+    doc = {
+        "stack": stack_name,
+        "status": "DELETE_COMPLETE",
+        "purged": [{"type": p.resource_type, "id": p.physical_id} for p in purged if p.removed],
+        "retained": [
+            {
+                "type": r.resource_type,
+                "id": r.physical_id,
+                "remove": _removal(r, aws.flags()),
+                "data_store": r.resource_type in DATA_TYPES,
+            }
+            for r in sorted(left, key=lambda r: (r.resource_type, r.physical_id))
+        ],
+        "templates": _templates_at(stack_name, parameters),
+    }
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def _templates_at(stack_name: str, parameters: dict[str, str]) -> str | None:
+    """Where the uploaded templates stay (the template bucket is not the stack's)."""
     bucket = parameters.get("TemplateBucket")
     prefix = parameters.get("TemplatePrefix", "")
     # our TemplatePrefix is '<prefix><stack>/'; anything else we leave unnamed
     if not bucket or prefix.strip("/").split("/")[-1] != stack_name:
+        return None
+    return f"s3://{bucket}/{prefix}"
+
+
+def _report_templates(out: Console, stack_name: str, parameters: dict[str, str]) -> None:
+    where = _templates_at(stack_name, parameters)
+    if where is None:
         return
-    where = f"s3://{bucket}/{prefix}"
     out.print(
         f"Uploaded templates stay in {where}  remove: aws s3 rm {where} --recursive", soft_wrap=True
     )
 
 
-def _report_kept(out: Console, kept: list[Resource], region: str) -> None:
+def _removal(resource: Resource, flags: str) -> str:
+    command = _REMOVE.get(resource.resource_type, "delete it in the console if unneeded")
+    return command.format(id=resource.physical_id, flags=flags)
+
+
+def _report_kept(out: Console, kept: list[Resource], flags: str) -> None:
     if not kept:
         return
     out.print("Retained (not deleted, by design):")
     for r in sorted(kept, key=lambda r: (r.resource_type, r.physical_id)):
-        command = _REMOVE.get(r.resource_type, "delete it in the console if unneeded")
-        how = command.format(id=r.physical_id, region=region)
+        how = _removal(r, flags)
         out.print(
             f"  {r.resource_type} {escape(r.physical_id)}  remove: {escape(how)}", soft_wrap=True
         )

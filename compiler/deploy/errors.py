@@ -26,10 +26,21 @@ class AwsError(DeployError):
 class Interrupted(Exception):
     """Ctrl-C while waiting: the stack goes on deploying without us."""
 
-    def __init__(self, stack_name: str, region: str) -> None:
+    def __init__(self, stack_name: str, region: str, profile: str | None = None) -> None:
         super().__init__(stack_name)
         self.stack_name = stack_name
         self.region = region
+        self.profile = profile
+
+    @property
+    def follow(self) -> str:
+        """What to tell the person: the stack goes on, and how to follow it."""
+        profile = f" --profile {self.profile}" if self.profile else ""
+        return (
+            f"stack '{self.stack_name}' goes on in CloudFormation; follow it with `aws "
+            f"cloudformation describe-stack-events --stack-name {self.stack_name} --region "
+            f"{self.region}{profile}` or in the console"
+        )
 
 
 class Unanswered(Exception):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 
-from compiler.deploy import changes, report, upload
+from compiler.deploy import changes, report, upload, values
 from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import Bundle, file_stem
 from compiler.deploy.errors import DeployError, Unanswered
@@ -20,6 +21,7 @@ from compiler.deploy.preflight import CONNECTIONS_CONSOLE, Preflight, preflight
 from compiler.deploy.watch import last_event_time, watch
 
 CONNECTION_OUTPUT = "ConnectionArn"
+ROOT_LABEL = "root"
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,21 @@ class Io:
 
 
 @dataclass(frozen=True)
+class Done:
+    """How a deploy or diff ended, and the template bucket it used (to remember it)."""
+
+    status: int  # the exit status
+    bucket: str
+
+
+@dataclass(frozen=True)
 class _Prepared:
+    bucket: str
     stack_name: str
     state: changes.StackState | None
     proposed: changes.Proposed | None
     labels: dict[tuple[str, str], str]
+    templates: dict[str, dict[str, Any]]  # by stack label: what the deploy puts in place
 
 
 def _labels(bundle: Bundle) -> dict[tuple[str, str], str]:
@@ -68,7 +80,7 @@ def _warn(io: Io, checks: Preflight) -> None:
 def _prepare(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> _Prepared:
     stack_name = opts.stack_name or bundle.name
     state = changes.stack_state(aws, stack_name)
-    changes.change_set_type(state, stack_name, aws.region)  # refuse early, before uploading
+    changes.change_set_type(state, stack_name, aws.flags())  # refuse early, before uploading
     created_connection = state.outputs.get(CONNECTION_OUTPUT) if state else None
     checks = preflight(aws, bundle, created_connection)
     _warn(io, checks)
@@ -85,12 +97,15 @@ def _prepare(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> _Prepared:
     url = upload.template_url(aws, bucket, done.root_key)
     given = {"TemplateBucket": bucket, "TemplatePrefix": prefix}
     proposed = changes.create_change_set(aws, stack_name, url, given, bundle.root_parameters())
-    return _Prepared(stack_name, state, proposed, _labels(bundle))
+    templates = {file_stem(name): t for name, t in bundle.templates.items()}
+    templates[ROOT_LABEL] = bundle.root
+    return _Prepared(bucket, stack_name, state, proposed, _labels(bundle), templates)
 
 
 def _summary(aws: Aws, prepared: _Prepared) -> changes.ChangeSummary:
     assert prepared.proposed is not None
-    return changes.summarize(aws, prepared.proposed, "root", prepared.labels)
+    summary = changes.summarize(aws, prepared.proposed, ROOT_LABEL, prepared.labels)
+    return values.with_values(aws, summary, prepared.templates)
 
 
 def _discard(aws: Aws, prepared: _Prepared, summary: changes.ChangeSummary) -> None:
@@ -108,7 +123,7 @@ def _refusal(io: Io) -> str | None:
         return str(exc)
 
 
-def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
+def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> Done:
     """Show what a deploy would change, then throw the change set away."""
     prepared = _prepare(aws, bundle, opts, io)
     if prepared.proposed is None:
@@ -116,14 +131,14 @@ def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
             io.out.out(report.summary_json(None), end="")
         else:
             io.out.print(f"no changes: stack {prepared.stack_name} is up to date")
-        return 0
+        return Done(0, prepared.bucket)
     summary = _summary(aws, prepared)
     if opts.as_json:
         io.out.out(report.summary_json(summary), end="")
     else:
         report.render_summary(io.out, summary, prepared.stack_name)
     _discard(aws, prepared, summary)
-    return 0
+    return Done(0, prepared.bucket)
 
 
 def _reminders(aws: Aws, state: changes.StackState, io: Io) -> None:
@@ -156,12 +171,12 @@ def _finish(
     return 0
 
 
-def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
+def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> Done:
     """Deploy the bundle: change set, confirmation, execution, events, outputs."""
     prepared = _prepare(aws, bundle, opts, io)
     if prepared.proposed is None:
         io.err.print(f"no changes: stack {prepared.stack_name} is up to date")
-        return _finish(aws, prepared.stack_name, io, opts.as_json, None)
+        return Done(_finish(aws, prepared.stack_name, io, opts.as_json, None), prepared.bucket)
     summary = _summary(aws, prepared)
     # with --json, stdout carries one document at the end; the person confirming reads stderr
     report.render_summary(io.err if opts.as_json else io.out, summary, prepared.stack_name)
@@ -170,7 +185,7 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
         # an unanswered prompt is a no: leave no change set (or empty new stack) behind
         _discard(aws, prepared, summary)
         io.err.print(f"{refusal}; nothing was changed", soft_wrap=True)
-        return 1
+        return Done(1, "")
     since = last_event_time(aws, summary.stack_id)
     aws.call("cloudformation", "execute_change_set", ChangeSetName=summary.change_set_id)
     with report.live_events(io.err) as render:
@@ -181,7 +196,8 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
             since,
             prepared.labels,
             render,
-            root_label="root",
+            root_label=ROOT_LABEL,
+            totals={s.label: s.total for s in summary.stacks},
         )
     if not outcome.succeeded:
         cause = (
@@ -190,9 +206,10 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> int:
             else "no failed resource reported"
         )
         hint = (
-            f"; delete it with `tsc destroy {prepared.stack_name}` before deploying again"
+            f"; delete it with `tsc destroy {prepared.stack_name} {aws.flags()}` before deploying "
+            "again"
             if outcome.status == "ROLLBACK_COMPLETE"
             else ""
         )
         raise DeployError(f"deploy failed ({outcome.status}): {cause}{hint}")
-    return _finish(aws, prepared.stack_name, io, opts.as_json, summary)
+    return Done(_finish(aws, prepared.stack_name, io, opts.as_json, summary), prepared.bucket)

@@ -18,7 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from compiler.deploy.changes import ChangeSummary, ResourceChange, StackChanges
-from compiler.deploy.watch import Event, Render
+from compiler.deploy.values import is_bookkeeping, property_lines
+from compiler.deploy.watch import Event, Progress, Render
 
 _MARK = {"Add": "+", "Modify": "~", "Remove": "-", "Import": ">", "Dynamic": "?"}
 _STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red", "Import": "cyan"}
@@ -34,27 +35,47 @@ def _counts(section: StackChanges) -> str:
     return ", ".join(parts)
 
 
-def _line(change: ResourceChange) -> str:
+def _lines(change: ResourceChange) -> list[str]:
+    """The resource's line, then its values (or why the compiler changes it)."""
     mark = _MARK.get(change.action, "?")
     style = _STYLE.get(change.action, "white")
-    props = f" ({', '.join(change.properties)})" if change.properties else ""
+    own = [p for p in change.properties if not is_bookkeeping(change.resource_type, p)]
+    props = f" ({', '.join(own)})" if own else ""
     text = f"[{style}]{mark} {escape(change.logical_id)}[/] {change.resource_type}{props}"
     if change.replacement == "True":
         text += "  [bold red]!! REPLACEMENT: deleted and created anew[/]"
     elif change.replacement == "Conditional":
         text += "  [bold red]!! may be REPLACED[/]"
-    return "    " + text
+    details = [escape(line) for line in property_lines(change)] if change.action == "Modify" else []
+    if change.reason:
+        details.append(f"[dim]not your change: tinystack {escape(change.reason)}[/]")
+    return ["    " + text, *("        " + line for line in details)]
+
+
+def _stack_lists(summary: ChangeSummary) -> list[str]:
+    return [
+        f"  stacks to {word}: {', '.join(labels)}"
+        for word, labels in (
+            ("create", summary.stacks_to("Add")),
+            ("update", summary.stacks_to("Modify")),
+        )
+        if labels
+    ]
 
 
 def render_summary(console: Console, summary: ChangeSummary, stack_name: str) -> None:
-    """Per nested stack: what is added, modified or removed; replacements loudly."""
+    """Which stacks change; per stack what is added, modified (old -> new) or removed."""
     verb = "create" if summary.kind == "CREATE" else "update"
     console.print(f"Changes to {verb} stack [bold]{escape(stack_name)}[/]:")
+    for line in _stack_lists(summary):
+        console.print(line)
     for section in summary.stacks:
+        if not section.changes:
+            continue  # it changes only through its nested stacks, shown below it
         console.print(f"  [bold]{escape(section.label)}[/]: {_counts(section)}")
         for change in section.changes:
-            if summary.kind == "UPDATE" or change.action != "Add":
-                console.print(_line(change))
+            for line in _lines(change):
+                console.print(line, soft_wrap=True)
     total = (
         f"{summary.count('Add')} to add, {summary.count('Modify')} to modify, "
         f"{summary.count('Remove')} to remove"
@@ -74,6 +95,7 @@ def _summary_doc(summary: ChangeSummary | None) -> dict[str, Any]:
         "stacks": [
             {
                 "stack": s.label,
+                "action": s.action,
                 "resources": [
                     {
                         "action": c.action,
@@ -81,6 +103,8 @@ def _summary_doc(summary: ChangeSummary | None) -> dict[str, Any]:
                         "type": c.resource_type,
                         "replacement": c.replacement,
                         "properties": list(c.properties),
+                        "values": _values_doc(c),
+                        "reason": c.reason,
                     }
                     for c in s.changes
                 ],
@@ -88,6 +112,12 @@ def _summary_doc(summary: ChangeSummary | None) -> dict[str, Any]:
             for s in summary.stacks
         ],
     }
+
+
+def _values_doc(change: ResourceChange) -> list[dict[str, Any]] | None:
+    if change.values is None:
+        return None
+    return [{"path": v.path, "before": v.before, "after": v.after} for v in change.values]
 
 
 def summary_json(summary: ChangeSummary | None) -> str:
@@ -116,19 +146,23 @@ def _event_line(event: Event) -> str:
     )
 
 
-def _table(progress: dict[str, tuple[str, int]]) -> Table:
-    table = Table(box=None, show_header=False, pad_edge=False)
-    for label, (status, done) in progress.items():
-        table.add_row(label, _status(status), f"{done} done")
+def _table(progress: Progress) -> Table:
+    minutes, seconds = divmod(int(progress.elapsed), 60)
+    table = Table(box=None, show_header=False, pad_edge=False, title_justify="left")
+    table.title = f"elapsed {minutes}m{seconds:02d}s"
+    for label, (status, done, total) in progress.stacks.items():
+        table.add_row(label, _status(status), f"{done}/{total} done" if total else f"{done} done")
     return table
 
 
 @contextmanager
 def live_events(console: Console) -> Iterator[Render]:
     """A render callback for `watch` that prints events under a live per-stack table."""
-    with Live(_table({}), console=console, transient=True, refresh_per_second=8) as live:
+    with Live(
+        _table(Progress({}, 0.0)), console=console, transient=True, refresh_per_second=8
+    ) as live:
 
-        def render(event: Event | None, progress: dict[str, tuple[str, int]]) -> None:
+        def render(event: Event | None, progress: Progress) -> None:
             if event is not None:
                 live.console.print(_event_line(event))
             live.update(_table(progress))
@@ -136,11 +170,14 @@ def live_events(console: Console) -> Iterator[Render]:
         yield render
 
 
-def render_outputs(console: Console, outputs: dict[str, str], notes: dict[str, str]) -> None:
-    """The root stack's outputs, one per line: key, value, what it is for."""
+def render_outputs(
+    console: Console, outputs: dict[str, str], notes: dict[str, str], title: bool = True
+) -> None:
+    """A stack's outputs, one per line: key, value, what it is for."""
     if not outputs:
         return
-    console.print("Outputs:")
+    if title:
+        console.print("Outputs:")
     width = max(len(k) for k in outputs)
     for key in sorted(outputs):
         note = f"  [dim]# {escape(notes[key])}[/]" if notes.get(key) else ""

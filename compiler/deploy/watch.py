@@ -1,8 +1,10 @@
 """Follow a stack operation: events of the root and every nested stack until it ends.
 
-New events are printed as they come (oldest first) above a live progress line per stack
-(rich, on stderr). Nested stacks are discovered from their parent's events. Only events
-newer than the root's last event before the operation count, so no clock is compared.
+New events are printed as they come, in time order across every stack, above a live
+progress line per stack (rich, on stderr): its status and how many of its changes are done
+out of the change set's count, and the time since the operation began. Nested stacks are
+discovered from their parent's events. Only events newer than the root's last event
+before the operation count, so no clock is compared.
 When the operation fails, the first failed resource is the earliest `*_FAILED` event that
 is not a nested stack merely reporting its child (nor a cancellation): the root cause.
 """
@@ -105,7 +107,15 @@ def _terminal(status: str) -> bool:
     return not status.endswith("_IN_PROGRESS")
 
 
-Render = Callable[[Event | None, dict[str, tuple[str, int]]], None]
+@dataclass(frozen=True)
+class Progress:
+    """Per stack label: (status, resources done, resources to do or 0 when unknown)."""
+
+    stacks: dict[str, tuple[str, int, int]]
+    elapsed: float  # seconds since the watch began
+
+
+Render = Callable[[Event | None, Progress], None]
 
 
 def watch(
@@ -116,20 +126,33 @@ def watch(
     labels: dict[tuple[str, str], str],
     render: Render,
     root_label: str = "",
+    totals: dict[str, int] | None = None,
 ) -> Outcome:
-    """Poll events until the root stack settles; Ctrl-C raises Interrupted."""
+    """Poll events until the root stack settles; Ctrl-C raises Interrupted.
+
+    `totals` gives, per stack label, how many changes the change set makes there.
+    """
     followed: dict[str, _Followed] = {stack_id: _Followed(root_label or stack_name)}
     history: list[Event] = []
+    began = time.monotonic()
+
+    def progress() -> Progress:
+        stacks = {
+            f.label: (f.status or "waiting", f.done, (totals or {}).get(f.label, 0))
+            for f in followed.values()
+        }
+        return Progress(stacks, time.monotonic() - began)
+
     try:
         while True:
-            _poll_all(aws, followed, since, labels, history, render)
+            _poll_all(aws, followed, since, labels, history, lambda e: render(e, progress()))
             root_status = followed[stack_id].status
             if root_status and _terminal(root_status) and root_status != "REVIEW_IN_PROGRESS":
                 break
-            render(None, _progress(followed))
+            render(None, progress())
             time.sleep(poll_seconds())
     except KeyboardInterrupt:
-        raise Interrupted(stack_name, aws.region) from None
+        raise Interrupted(stack_name, aws.region, getattr(aws, "profile", None)) from None
     ok = root_status in ("CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE")
     return Outcome(root_status, ok, None if ok else first_failure(history))
 
@@ -140,19 +163,23 @@ def _poll_all(
     since: datetime | None,
     labels: dict[tuple[str, str], str],
     history: list[Event],
-    render: Render,
+    render: Callable[[Event], None],
 ) -> None:
-    """One pass over every followed stack, repeated while it discovers nested stacks."""
+    """One pass over every followed stack, repeated while it discovers nested stacks;
+    the new events are rendered in time order across all of them."""
     polled: set[str] = set()
+    fresh: list[tuple[Event, str, dict[str, Any]]] = []
     while set(followed) - polled:
         for sid in sorted(set(followed) - polled):
             polled.add(sid)
             state = followed[sid]
             for raw in _new_events(aws, sid, state, since):
                 event = _to_event(raw, state.label)
-                history.append(event)
                 _track(followed, sid, raw, event, labels)
-                render(event, _progress(followed))
+                fresh.append((event, sid, raw))
+    for event, _, _ in sorted(fresh, key=lambda item: item[0].timestamp):
+        history.append(event)
+        render(event)
 
 
 def _track(
@@ -172,7 +199,3 @@ def _track(
     if event.resource_type == STACK_TYPE and child.startswith("arn:") and child not in followed:
         label = labels.get((state.label, event.logical_id), event.logical_id)
         followed[child] = _Followed(label)
-
-
-def _progress(followed: dict[str, _Followed]) -> dict[str, tuple[str, int]]:
-    return {f.label: (f.status or "waiting", f.done) for f in followed.values()}

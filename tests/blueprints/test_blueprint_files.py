@@ -115,8 +115,14 @@ def test_dependencies_are_pinned(blueprint: Blueprint) -> None:
 @pytest.mark.parametrize("blueprint", BLUEPRINTS, ids=lambda b: b.name)
 def test_dockerignore_keeps_local_state_out(blueprint: Blueprint) -> None:
     ignored = rendered(blueprint)[".dockerignore"].decode().split()
-    assert {".git", "tinystack.yaml", "build.yml", "release.yml"} <= set(ignored)
+    assert {".git", "tinystack.yaml", "build.yml", "release.yml", "out"} <= set(ignored)
     assert ("node_modules" if blueprint.name == "express" else "__pycache__") in ignored
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS, ids=lambda b: b.name)
+def test_gitignore_keeps_compiled_output_and_deploy_settings_out(blueprint: Blueprint) -> None:
+    ignored = rendered(blueprint)[".gitignore"].decode().splitlines()
+    assert {"out/", ".tinystack/deploy.json"} <= set(ignored)
 
 
 @pytest.mark.parametrize("blueprint", BLUEPRINTS, ids=lambda b: b.name)

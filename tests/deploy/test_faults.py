@@ -207,7 +207,7 @@ def test_failed_create_names_the_resource_then_rollback_complete_is_explained(aw
     assert one_error_line(failed.stderr) == (
         "error: deploy failed (ROLLBACK_COMPLETE): Service (AWS::ECS::Service) in stack "
         "'service-dev' failed (CREATE_FAILED): injected: the tasks could not be placed; "
-        "delete it with `tsc destroy hello` before deploying again"
+        "delete it with `tsc destroy hello --region us-east-1` before deploying again"
     )
     assert status("hello") == "ROLLBACK_COMPLETE"
 
@@ -215,7 +215,7 @@ def test_failed_create_names_the_resource_then_rollback_complete_is_explained(aw
     assert again.exit_code == 1
     assert one_error_line(again.stderr) == (
         "error: stack 'hello' is in ROLLBACK_COMPLETE (its first create failed) and cannot be "
-        "updated; delete it with `tsc destroy hello` and deploy again"
+        "updated; delete it with `tsc destroy hello --region us-east-1` and deploy again"
     )
     cleared = tsc("destroy", "hello", "--yes")
     assert cleared.exit_code == 0, cleared.stderr

@@ -156,17 +156,34 @@ def test_standard_stack_deploy_change_diff_destroy(aws, tsc, compile_example, tm
     # content-addressed files: only the changed ones go up
     fresh, total = len(changed_files(first, second)), len(list(second.iterdir()))
     assert f"({fresh} uploaded, {total - fresh} unchanged)" in shown.stderr
-    assert "~ ScalableTarget AWS::ApplicationAutoScaling::ScalableTarget (MaxCapacity)" in (
-        shown.stdout
+    # the stacks a deploy updates, then each change with its old and new value
+    lines = shown.stdout.splitlines()
+    assert "  stacks to update: root, stage-dev, service-dev" in lines
+    at = lines.index(
+        "    ~ ScalableTarget AWS::ApplicationAutoScaling::ScalableTarget (MaxCapacity)"
     )
+    assert lines[at + 1] == "        MaxCapacity: 5 -> 8"
+    # by design dev's desired count is read again: updating the ScalableTarget pushes the
+    # function's last MinCapacity into it, which would be a stale floor (0 from a first
+    # deploy without an image) if not re-read; shown as the reason, not as a user change
+    at = lines.index("    ~ DesiredCount Custom::DesiredCount")
+    assert lines[at + 1].startswith("        not your change: tinystack asks again for the")
+    assert "Fingerprint" not in shown.stdout
     as_json = tsc("diff", str(second), "--json")
-    # exactly that, in dev only; and, by design, dev's desired count is read again:
-    # updating the ScalableTarget pushes the function's last MinCapacity into it, which
-    # would be a stale floor (0 from a first deploy without an image) if not re-read
+    # exactly that, in dev only
     assert changes_of(as_json.stdout) == {
         ("service-dev", "Modify", "ScalableTarget", ("MaxCapacity",)),
         ("service-dev", "Modify", "DesiredCount", ("Fingerprint",)),
     }
+    doc = json.loads(as_json.stdout)
+    assert [(s["stack"], s["action"]) for s in doc["stacks"]] == [
+        ("root", "Modify"),
+        ("stage-dev", "Modify"),
+        ("service-dev", "Modify"),
+    ]
+    (service,) = (s for s in doc["stacks"] if s["stack"] == "service-dev")
+    target = next(r for r in service["resources"] if r["logical_id"] == "ScalableTarget")
+    assert target["values"] == [{"path": "MaxCapacity", "before": 5, "after": 8}]
     root = cfn.describe_stacks(StackName="crud-api")["Stacks"][0]
     assert root["StackStatus"] == "CREATE_COMPLETE"
 

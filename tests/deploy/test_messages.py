@@ -73,18 +73,19 @@ def state(status: str) -> StackState:
      ("UPDATE_ROLLBACK_COMPLETE", "UPDATE"), ("UPDATE_COMPLETE", "UPDATE")],
 )  # fmt: skip
 def test_change_set_type_follows_the_stack(status: str | None, kind: str) -> None:
-    assert change_set_type(state(status) if status else None, "app", "eu-west-1") == kind
+    assert change_set_type(state(status) if status else None, "app", "--region eu-west-1") == kind
 
 
 @pytest.mark.parametrize(
     ("status", "says"),
-    [("ROLLBACK_COMPLETE", "delete it with `tsc destroy app` and deploy again"),
+    [("ROLLBACK_COMPLETE",
+      "delete it with `tsc destroy app --region eu-west-1 --profile ops` and deploy again"),
      ("UPDATE_IN_PROGRESS", "is busy (UPDATE_IN_PROGRESS); wait for it to finish"),
      ("DELETE_FAILED", "is in DELETE_FAILED; fix it in the CloudFormation console")],
 )  # fmt: skip
 def test_stacks_that_cannot_take_a_change_set_say_what_to_do(status: str, says: str) -> None:
     with pytest.raises(DeployError) as caught:
-        change_set_type(state(status), "app", "eu-west-1")
+        change_set_type(state(status), "app", "--region eu-west-1 --profile ops")
     assert says in str(caught.value)
 
 
@@ -187,6 +188,4 @@ def test_without_the_deploy_extra_the_command_says_what_to_install(tmp_path: Pat
     done = subprocess.run([sys.executable, "-c", code, "diff", str(tmp_path)],
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 1
-    assert done.stderr == (
-        "error: `tsc deploy`, `diff` and `destroy` need boto3: pip install 'tinystack[deploy]'\n"
-    )
+    assert done.stderr == ("error: the AWS commands need boto3: pip install 'tinystack[deploy]'\n")

@@ -91,6 +91,7 @@ def test_replacements_are_flagged_on_their_line_and_counted() -> None:
     render_summary(Console(file=out, width=200, color_system=None), _summary(), "app")
     assert out.getvalue().splitlines() == [
         "Changes to update stack app:",
+        "  stacks to update: root, service-dev",
         "  service-dev: 3 to modify",
         "    ~ TaskSecurityGroup AWS::EC2::SecurityGroup (GroupDescription)  "
         "!! REPLACEMENT: deleted and created anew",
@@ -102,8 +103,9 @@ def test_replacements_are_flagged_on_their_line_and_counted() -> None:
 
 def test_replacements_are_in_the_json_summary() -> None:
     doc = json.loads(summary_json(_summary()))
-    [stack] = doc["stacks"]
-    assert stack["stack"] == "service-dev"
+    root, stack = doc["stacks"]
+    assert (root["stack"], root["action"], root["resources"]) == ("root", "Modify", [])
+    assert (stack["stack"], stack["action"]) == ("service-dev", "Modify")
     assert [(r["logical_id"], r["replacement"]) for r in stack["resources"]] == [
         ("TaskSecurityGroup", "True"),
         ("Service", "Conditional"),

@@ -53,6 +53,7 @@ moto's service models where they differ from AWS (backend_fixes.py)
 - CodeBuild: a CODEPIPELINE source or artifact needs no location (moto demanded one).
 - Route 53 hosted zone IDs start with Z, as AWS's do (tinystack validates that).
 - Fn::GetAtt attributes moto's ALB and target group lack (full names, hosted zone).
+- S3: a template's bucket keeps its VersioningConfiguration (moto dropped it).
 
 ECS deployments (ecs_deployments.py)
 - A rolling update's deployments: a forced or new-task-definition UpdateService starts an
@@ -63,6 +64,22 @@ ECS deployments (ecs_deployments.py)
   DescribeServiceDeployments, DescribeServiceRevisions, currentServiceDeployment), with
   each revision's image digests resolved from ECR when its deployment started.
 
+CodePipeline executions (pipelines.py)
+- StartPipelineExecution, and an upload to a pipeline's S3 source bucket/key (the
+  EventBridge rule, in AWS), start an execution; Source succeeds at once with the
+  revision. Actions run in order: a CodeBuild action starts a build of its project (log
+  group and stream named) and waits until a test finishes it with its output variables
+  (`POST /moto-ext/pipeline-action`); a manual approval waits for PutApprovalResult.
+  A newer execution supersedes running ones at once (AWS: when it reaches their stage).
+- GetPipelineState, ListPipelineExecutions, GetPipelineExecution, ListActionExecutions
+  (with resolvedConfiguration) and PutApprovalResult answer from those executions.
+
+ECS tasks and ECS Exec (ecs_tasks.py)
+- A service runs `desiredCount` tasks once its image tag exists in ECR, replaced on each
+  new deployment, each container with a runtime id; ListTasks filters by serviceName.
+- EnableExecuteCommand is kept from the template and carried by the service's tasks;
+  ExecuteCommand answers a session (AWS's InvalidParameterException when exec is off).
+
 Test control and the connections API (control.py)
 - GetConnection (CodeConnections, absent from moto) answers PENDING for the connections
   stacks created here, and ResourceNotFoundException for any other ARN.
@@ -70,6 +87,7 @@ Test control and the connections API (control.py)
   for fault tests; `POST /moto-ext/pace {"seconds": s}` makes each resource take s
   seconds and ExecuteChangeSet return at once (the work goes on in a thread, as in AWS),
   so a client really waits; `POST /moto-ext/ecs-rollouts` arms how deployments end;
+  `POST /moto-ext/pipeline-action` finishes a pipeline's running action (pipelines.py);
   `POST /moto-ext/hold {"action": A}` holds the answer to the next A request until
   `POST /moto-ext/release` (a test kills its client there);
   `POST /moto-ext/hold-resource {"logical_id": ...}` keeps that stack resource waiting
@@ -110,11 +128,14 @@ def install() -> None:
         changesets,
         custom,
         ecs_deployments,
+        ecs_tasks,
         events,
         nested,
         parsing_fixes,
+        pipelines,
         resources,
     )
 
-    for module in (events, parsing_fixes, nested, changesets, custom, resources, ecs_deployments):
+    modules = (events, parsing_fixes, nested, changesets, custom, resources, ecs_deployments)
+    for module in (*modules, pipelines, ecs_tasks):
         module.install()

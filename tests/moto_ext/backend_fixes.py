@@ -132,8 +132,28 @@ def _patch_image_digests() -> None:
     ECRBackend.put_image = put_image
 
 
+def _patch_bucket_versioning() -> None:
+    """A template's bucket keeps its VersioningConfiguration (moto's CloudFormation
+    dropped it, so its objects had no version ids)."""
+    from moto.s3 import models as s3
+
+    original = s3.FakeBucket.create_from_cloudformation_json.__func__
+
+    def create(
+        cls: Any, name: str, cfn: dict[str, Any], account: str, region: str, **kw: Any
+    ) -> Any:
+        bucket = original(cls, name, cfn, account, region, **kw)
+        status = ((cfn.get("Properties") or {}).get("VersioningConfiguration") or {}).get("Status")
+        if status:
+            bucket.versioning_status = status
+        return bucket
+
+    s3.FakeBucket.create_from_cloudformation_json = classmethod(create)
+
+
 def install() -> None:
     """Apply every fix of this module."""
+    _patch_bucket_versioning()
     _patch_image_digests()
     _patch_attributes()
     _patch_zone_ids()

@@ -100,7 +100,7 @@ def record_connection(arn: str, status: str) -> None:
 
 
 def reset() -> None:
-    from tests.moto_ext import ecs_deployments
+    from tests.moto_ext import ecs_deployments, pipelines
 
     with _LOCK:
         _RESPONSES.clear()
@@ -110,6 +110,7 @@ def reset() -> None:
     _release_hold()
     _release_resources()  # a held resource of the last test goes on, into the emptied server
     ecs_deployments.reset()
+    pipelines.reset()
 
 
 def _release_hold() -> None:
@@ -132,9 +133,21 @@ def _hold_if_armed(target: str) -> None:
 
 
 def _control(path: str, doc: dict[str, Any]) -> Any:
-    """The hold and rollout endpoints' answers (None for any other path)."""
-    from tests.moto_ext import ecs_deployments
+    """The hold, rollout and pipeline endpoints' answers (None for any other path)."""
+    from tests.moto_ext import ecs_deployments, pipelines
 
+    if path == "/moto-ext/pipeline-action":
+        # finish a pipeline's running action as its build would: {pipeline, action, status,
+        # variables, region}
+        try:
+            execution = pipelines.finish_action(
+                str(doc.get("account", "123456789012")), str(doc.get("region", "us-east-1")),
+                str(doc["pipeline"]), str(doc["action"]), str(doc.get("status", "Succeeded")),
+                {str(k): str(v) for k, v in (doc.get("variables") or {}).items()},
+            )  # fmt: skip
+        except pipelines.PipelineError as exc:
+            return {"error": str(exc)}
+        return {"execution": execution}
     if path == "/moto-ext/ecs-rollouts":
         ecs_deployments.arm(list(doc.get("outcomes", [])), float(doc.get("seconds", 0.0)))
         return {"armed": doc}

@@ -29,6 +29,8 @@ class RegistryOut(StrEnum):
 
 
 class StageOut(StrEnum):
+    STAGE_NAME = "StageName"  # marks a stage stack for `tsc status`, `logs`, ...
+    HEALTH_CHECK_PATH = "HealthCheckPath"  # what `tsc status` asks the endpoint for
     CLUSTER_NAME = "ClusterName"
     CLUSTER_ARN = "ClusterArn"
     SERVICE_NAME = "ServiceName"
