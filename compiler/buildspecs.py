@@ -43,14 +43,21 @@ _MEDIA_TYPES = (
 )
 
 
+def shell_word(text: str) -> str:
+    """`text` as one single-quoted bash word: nothing in it expands (`$(...)`, `"`, `;`)."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(shipped_dir("buildspecs"))),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
     )
+    environment.filters["shell"] = shell_word  # every spec value a command line reads
+    return environment
 
 
 def render_buildspec(file_name: str, ir: StackIR) -> str:

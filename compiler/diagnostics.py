@@ -56,9 +56,15 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
+def printable(text: str) -> str:
+    """`text` with each unprintable character escaped (`\\n`), so a file name such as
+    "a\\nb.yaml" stays on its output line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def render_line(d: Diagnostic) -> str:
     """One diagnostic as `FILE:LINE:COL: severity: PATH: MESSAGE. Hint.`"""
-    where = f"{d.file}:{d.line}:{d.col}"
+    where = f"{printable(d.file)}:{d.line}:{d.col}"
     path = f"{d.path}: " if d.path else ""
     hint = f". {d.hint}" if d.hint else ""  # the message is a clause, the hint a sentence
     return f"{where}: {d.severity.value}: {path}{d.message}{hint}"

@@ -66,7 +66,7 @@ def test_build_uses_the_specs_dockerfile_and_context() -> None:
     app = {"dockerfile": "docker/Api.Dockerfile", "build_context": "api"}
     build = render_buildspecs(lowered(SPEC | {"app": app}))[BUILD_FILE]
     (docker_build,) = [c for c in commands(build) if "docker build" in c]
-    assert '--file "docker/Api.Dockerfile"' in docker_build and docker_build.endswith(' "api"')
+    assert "--file 'docker/Api.Dockerfile'" in docker_build and docker_build.endswith(" 'api'")
 
 
 def test_release_moves_tags_through_the_ecr_api_only(specs: dict[str, str]) -> None:

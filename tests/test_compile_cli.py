@@ -161,3 +161,33 @@ def test_a_failed_write_leaves_the_previous_folder_untouched(tmp_path: Path) -> 
 def test_every_bundled_example_compiles(example: Path, tmp_path: Path) -> None:
     result = tsc("compile", str(example), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
+
+
+def test_an_empty_out_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    # failed on the old code: click read "" as ".", and the stack landed in the current folder
+    done = subprocess.run(
+        [sys.executable, "-m", "compiler.cli", "compile", str(EXAMPLE), "--out", ""],
+        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.endswith(
+        "compile: error: Invalid value for '--out': an empty path; name a folder, "
+        "e.g. --out out (see 'python -m compiler.cli compile --help')\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_newline_in_the_spec_path_stays_escaped_on_its_output_line(tmp_path: Path) -> None:
+    # failed on the old code: "wrote .../a\nb/..." and "a\nb.yaml:2:7: ..." split in two lines
+    folder = tmp_path / "a\nb"
+    folder.mkdir()
+    spec = folder / "x\ny.yaml"
+    spec.write_text("version: 1\nname: demo\ndescription: 'x ${AWS::Region}'\n")
+    result = tsc("compile", str(spec), "--out", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(str(spec).replace("\n", "\\n") + ":3:14: ")
+    spec.write_text("version: 1\nname: demo\n")
+    result = tsc("compile", str(spec), "--out", str(folder))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"wrote {tmp_path}/a\\nb/demo/ (13 files)"
+    assert (folder / "demo" / "root.yaml").is_file()

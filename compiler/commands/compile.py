@@ -8,16 +8,17 @@ from pathlib import Path
 
 import click
 
+from compiler.commands.folders import OUT_FOLDER
 from compiler.commands.validate import print_ir
 from compiler.compile import Compiled, Format, compile_spec
-from compiler.diagnostics import render_text
+from compiler.diagnostics import printable, render_text
 
 # what a file that is not a template holds, by its name's ending
 _KIND = {".yml": "   buildspec", "json": "    the IR", ".mmd": "     diagram"}
 
 
 def _summary(compiled: Compiled, out_dir: Path) -> str:
-    lines = [f"wrote {out_dir}/ ({len(compiled.files) + 2} files)"]
+    lines = [f"wrote {printable(str(out_dir))}/ ({len(compiled.files) + 2} files)"]
     width = max(len(name) for name in compiled.files)
     for name, text in compiled.files.items():
         count = compiled.resources.get(name)
@@ -41,7 +42,7 @@ def _summary_json(compiled: Compiled, out_dir: Path) -> str:
 @click.command(name="compile")
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--out", "out_root", type=click.Path(path_type=Path), default=Path("out"),
+    "--out", "out_root", type=OUT_FOLDER, default=Path("out"),
     show_default=True, help="Folder that receives <name>/.",
 )  # fmt: skip
 @click.option(

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from compiler.commands.folders import OUT_FOLDER
 from compiler.commands.stack_target import (
     DEFAULT_SPEC,
     Where,
@@ -113,7 +114,7 @@ _SOURCE = click.argument(
 _OUT = click.option(
     "--out",
     "out_root",
-    type=click.Path(path_type=Path),
+    type=OUT_FOLDER,
     default=Path("out"),
     show_default=True,
     help="Where a given spec is compiled to first.",

@@ -10,15 +10,22 @@ from pathlib import Path
 
 import click
 
-from compiler.diagnostics import Diagnostic, has_errors, render_count, render_json, render_text
+from compiler.diagnostics import (
+    Diagnostic,
+    has_errors,
+    printable,
+    render_count,
+    render_json,
+    render_text,
+)
 from compiler.spec import read_spec
 
 
 def _status(file: str, diagnostics: list[Diagnostic]) -> str:
     mine = [d for d in diagnostics if d.file == file]
     if has_errors(mine):
-        return f"{file}: invalid"
-    return f"{file}: ok" + (f" ({render_count(mine)})" if mine else "")
+        return f"{printable(file)}: invalid"
+    return f"{printable(file)}: ok" + (f" ({render_count(mine)})" if mine else "")
 
 
 def print_ir(spec: Path) -> None:

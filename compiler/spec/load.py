@@ -10,8 +10,10 @@ Plain scalars follow the YAML 1.2 core schema (see `compiler.spec.scalars`).
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+import stat
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,8 @@ DUPLICATE_KEY = error_rule("TS010", "a key written twice in one mapping")
 
 # Characters YAML 1.2 allows in a stream (https://yaml.org/spec/1.2.2/#51-character-set).
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# C0 but tab and newline, DEL and C1, once escapes are decoded.
+_CONTROL_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ROOT_KINDS = {list: "a list", str: "a string", int: "a number", float: "a number",
                bool: "a boolean"}  # fmt: skip
 
@@ -101,18 +105,46 @@ def load_spec(path: Path) -> tuple[LoadedSpec | None, list[Diagnostic]]:
     """Read and parse one spec file; `None` and located diagnostics when it is unusable."""
     file = str(path)
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
+        raw = _read_regular(path)
     except FileNotFoundError:
         return None, [_error(file, 1, 1, UNREADABLE, "no such file")]
     except IsADirectoryError:
         return None, [_error(file, 1, 1, UNREADABLE, "is a directory, not a file")]
+    except _NotRegular as error:
+        return None, [_error(file, 1, 1, UNREADABLE, f"is {error}, not a regular file")]
     except OSError as error:
         return None, [_error(file, 1, 1, UNREADABLE, f"cannot read the file: {error.strerror}")]
     if len(raw) > MAX_BYTES:
         return None, [_error(file, 1, 1, TOO_LARGE, f"the file is larger than {MAX_BYTES // 1024} "
                              "KiB; a tinystack.yaml is a few KiB")]  # fmt: skip
     return load_bytes(file, raw)
+
+
+class _NotRegular(OSError):
+    """A FIFO, socket or device: reading it could block forever or never end."""
+
+
+# st_mode kind -> how a message names it
+_SPECIAL_FILES = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket",
+                  stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}  # fmt: skip
+
+
+def _read_regular(path: Path) -> bytes:
+    """Up to MAX_BYTES + 1 bytes of a regular file (non-blocking open: a FIFO never hangs)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        kind = stat.S_IFMT(os.fstat(fd).st_mode)
+        if kind == stat.S_IFDIR:
+            raise IsADirectoryError(path)
+        if kind != stat.S_IFREG:
+            raise _NotRegular(_SPECIAL_FILES.get(kind, "a special file"))
+        chunks, size = [], 0
+        while size <= MAX_BYTES and (chunk := os.read(fd, MAX_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def load_bytes(file: str, raw: bytes) -> tuple[LoadedSpec | None, list[Diagnostic]]:
@@ -193,4 +225,31 @@ def _document(file: str, composed: Composed) -> tuple[LoadedSpec | None, list[Di
     ]  # fmt: skip
     if duplicates:
         return None, duplicates
-    return LoadedSpec(file, composed.root, positions, value_positions), []
+    loaded = LoadedSpec(file, composed.root, positions, value_positions)
+    escaped = [
+        loaded.diagnostic(path, NOT_TEXT, f"control character U+{ord(char):04X} (written as an "
+                          "escape) is not allowed in a value", "Remove the escape sequence.",
+                          at_value=True)
+        for path, char in _control_characters(composed.root, ())
+    ]  # fmt: skip
+    if escaped:
+        return None, escaped
+    return loaded, []
+
+
+def _control_characters(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """(path, character) of each key or string holding a control character (escapes such as
+    "\\x01" reach values the raw-text check never saw; tab and newline are ordinary text)."""
+    if isinstance(value, str):
+        bad = _CONTROL_IN_VALUE.search(value)
+        if bad is not None:
+            yield path, bad.group()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            bad = _CONTROL_IN_VALUE.search(key)
+            if bad is not None:
+                yield (*path, key), bad.group()
+            yield from _control_characters(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _control_characters(item, (*path, index))

@@ -8,6 +8,7 @@ float in the 1.2 sense stays the string the user wrote.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -84,7 +85,18 @@ def resolve_plain(text: str) -> ScalarValue:
 
 
 def resolve_scalar(text: str, tag: str | None, plain: bool) -> ScalarValue:
-    """The value of a scalar event: explicit tag first, then plain resolution, else a string."""
+    """The value of a scalar event: explicit tag first, then plain resolution, else a string.
+
+    NaN and the infinities (`.nan`, `-.inf`, `1e999`) are refused: no key means them, and
+    they slip past every range check (NaN compares false with any bound).
+    """
+    value = _resolve_scalar(text, tag, plain)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScalarError(f"'{text}' is not a finite number; quote it if it is text")
+    return value
+
+
+def _resolve_scalar(text: str, tag: str | None, plain: bool) -> ScalarValue:
     if tag is None or tag == "!":
         return resolve_plain(text) if plain and tag is None else text
     short = tag.removeprefix(TAG_PREFIX) if tag.startswith(TAG_PREFIX) else None

@@ -7,16 +7,17 @@ type errors say what was found. Codes TS101-TS199, declared below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from compiler.diagnostics import Diagnostic, Rule, error_rule
 from compiler.spec.language_schema import load_schema
 from compiler.spec.load import KeyPath, LoadedSpec
+from compiler.spec.patterns import matches
 from compiler.spec.schema_index import key_homes
 from compiler.spec.suggest import did_you_mean
 from compiler.spec.wording import listing, plural, show
@@ -51,15 +52,26 @@ _PATH_HINTS: dict[KeyPath, str] = {
 _KEY_PATTERN_HINTS = {
     "^[A-Za-z_][A-Za-z0-9_]*$": "Variable names are letters, digits and '_', not starting "
     "with a digit.",
-    "^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$": "Tag keys are 1 to 128 letters, digits, spaces "
-    "or _.:/=+@- and must not start with 'aws:'.",
+    "^(?![aA][wW][sS]:)[A-Za-z0-9 _.:/=+@-]{1,127}$": "Tag keys are 1 to 127 letters, digits, "
+    "spaces or _.:/=+@- and must not start with 'aws:' (in any case).",
 }
 
 
+def _whole_pattern(
+    validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    # JSON Schema's `$` ends the value; Python's would also accept a final newline.
+    if validator.is_type(instance, "string") and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _whole_pattern})
+
+
 @cache
-def validator() -> Draft202012Validator:
-    """The compiled validator of the shipped schema."""
-    return Draft202012Validator(load_schema())
+def validator() -> Any:
+    """The compiled validator of the shipped schema (Draft 2020-12, ECMA-262 anchors)."""
+    return _Validator(load_schema())
 
 
 def check_schema(loaded: LoadedSpec) -> list[Diagnostic]:
@@ -123,7 +135,7 @@ def _wrong_type(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
     wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
     value = error.instance
     hint = ""
-    if "boolean" in names and value in _YAML11_BOOLEANS:
+    if "boolean" in names and isinstance(value, str) and value in _YAML11_BOOLEANS:
         hint = f"YAML 1.2 reads {show(value)} as text: write true or false."
     elif "string" in names and isinstance(value, int | float):
         hint = f'Quote it: "{value if not isinstance(value, bool) else str(value).lower()}".'

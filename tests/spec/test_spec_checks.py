@@ -143,6 +143,16 @@ CASES = [
     ("stage-twice", "stages:\n  - name: dev\n  - name: prod\n  - name: dev\n", "TS252",
      (E, "stages[2].name", 6, 11, "stage name 'dev' is used twice (first at line 4)"),
      "Each stage needs its own name: it names its stacks and image tag."),
+    # Values AWS refuses
+    ("tag-character", "tags:\n  team: 'a$b'\n", "TS261",
+     (E, "tags.team", 4, 9, "tag value 'a$b' holds '$', which AWS tags do not allow"),
+     "Use letters, digits, spaces and _ . : / = + - @ only."),
+    ("description-bytes", "description: " + "\u00e9" * 600 + "\n", "TS262",
+     (E, "description", 3, 14, "is 1200 bytes in UTF-8; a CloudFormation template Description "
+      "holds at most 1024"), "Shorten it (letters outside ASCII take 2 to 4 bytes)."),
+    ("description-substitution", "description: 'a ${AWS::Region}'\n", "TS263",
+     (E, "description", 3, 14, "'${AWS::Region}' reads as a CloudFormation substitution"),
+     "Write it without '${', e.g. '$NAME': a Description cannot be an Fn::Sub."),
 ]  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from compiler.ir.model import ir_as_dict
 from compiler.spec import check_loaded
 from compiler.spec.language_schema import load_schema
 from compiler.spec.load import load_bytes, load_text
+from compiler.spec.patterns import whole_value
 from compiler.spec.schema_index import walk
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
@@ -41,7 +42,25 @@ def _steered_schema() -> dict[str, Any]:
         "|secretsmanager:eu-west-1:[0-9]{12}:secret:[a-z]+)$"
     )
     defs["secrets"]["additionalProperties"] = {"type": "string", "pattern": arn}
-    return schema
+    return _as_loaded(schema)
+
+
+# The loader refuses control characters (but tab and newline) in any value; the schema
+# leaves that to it, so free text is generated without them.
+_NO_CONTROL = "(?=[^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]*\\Z)"
+
+
+def _as_loaded(node: Any) -> Any:
+    """`node` with patterns in Python's `\\Z` form and free strings free of control
+    characters: what the front end accepts, for a generator that reads Python regexes."""
+    if isinstance(node, list):
+        return [_as_loaded(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _as_loaded(value) for key, value in node.items()}
+    if out.get("type") == "string" and "enum" not in out:
+        out["pattern"] = f"^{_NO_CONTROL}(?:{whole_value(out.get('pattern', ''))})"
+    return out
 
 
 class _Dumper(yaml.SafeDumper):

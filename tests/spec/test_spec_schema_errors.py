@@ -58,8 +58,10 @@ HEAD = "version: 1\nname: demo\n"
          ("error", "endpoint.cors.allow_origins", 4, 3, "missing required key 'allow_origins'"),
          "Origins allowed to call the API, e.g. https://example.com, or * for any."),
         ("app:\n  health_check: {path: ping}\n", "TS106",
-         ("error", "app.health_check.path", 4, 24, "'ping' does not match the pattern '^/'"),
-         "HTTP path that answers 200 when the app is healthy."),
+         ("error", "app.health_check.path", 4, 24, "'ping' does not match the pattern "
+          "'^/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]{0,1023}$'"),
+         "HTTP path (and query) that answers 200 when the app is healthy: URL characters "
+         "only (RFC 3986), at most 1,024 (the load balancer's limit)."),
         ("app:\n  environment:\n    my-var: x\n", "TS106",
          ("error", "app.environment.my-var", 5, 5,
           "key 'my-var' does not match the pattern '^[A-Za-z_][A-Za-z0-9_]*$'"),

@@ -11,6 +11,7 @@ Outputs (`ServiceOut`): ServiceName, ServiceArn, LogGroupName.
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ec2, ecs
@@ -51,7 +52,8 @@ def service_parameters(stage: StageIR) -> tuple[str, ...]:
 
 def health_command(port: int, path: str) -> list[str]:
     """The container health check: curl, or wget where the image has no curl."""
-    url = f"http://localhost:{port}{path}"
+    # One shell word: `&`, `;` and `$(` are URL characters the path may hold.
+    url = shlex.quote(f"http://localhost:{port}{path}")
     return ["CMD-SHELL", f"curl -fsS -o /dev/null {url} || wget -q -O /dev/null {url} || exit 1"]
 
 

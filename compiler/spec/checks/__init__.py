@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from compiler.diagnostics import Diagnostic, Rule
+from compiler.spec.checks.aws_values import check_description, check_tag_values
 from compiler.spec.checks.capacity import (
     check_cluster_room,
     check_fargate_size,
@@ -48,6 +49,8 @@ SPEC_CHECKS: tuple[SpecCheck, ...] = (
     check_shared_domain,
     check_source_fields,
     check_stage_names,
+    check_tag_values,
+    check_description,
 )
 # every rule the semantic checks report, as each check declares it
 RULES: tuple[Rule, ...] = (
