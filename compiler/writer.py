@@ -1,18 +1,33 @@
-"""Writes out/<name>/ all or nothing: a temp folder beside it, then a rename.
+"""Writes out/<name>/ all or nothing: a staging folder beside it, then one atomic swap.
 
 Besides the given files the folder gets manifest.json (every file -> sha256, sorted) and
 README.txt (how to upload and create the stack by hand). On any error the previous
-folder is left as it was, no temp folder remains, and the error is a diagnostic.
+folder is left as it was, no staging folder remains, and the error is a diagnostic.
+
+Safe under concurrency and kills: the files are written into `.<name>.new-*` (flock-ed
+while its writer lives), then, holding a lock on the output root, the staging folder and
+out/<name> are exchanged in one `renameat2(RENAME_EXCHANGE)` (Linux): a reader or a kill
+sees the old folder or the new one, never a mix and never none; concurrent compiles swap
+one after the other. Staging folders of killed runs (their flock gone) are removed by the
+next write. Nothing is written outside the output root: file names are plain relative
+paths, and a symbolic link at out/<name> is refused, never followed.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import hashlib
 import json
+import os
 import shutil
 import tempfile
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from compiler.diagnostics import Diagnostic, Severity
 
@@ -65,6 +80,16 @@ def _problem(out_dir: Path, message: str) -> Diagnostic:
     )  # fmt: skip
 
 
+def _escaping(names: Mapping[str, bytes]) -> list[str]:
+    """File names that are not plain relative paths inside the folder."""
+    bad = []
+    for name in names:
+        path = PurePosixPath(name)
+        if not name or path.is_absolute() or ".." in path.parts or "\\" in name:
+            bad.append(name)
+    return bad
+
+
 def _fill(folder: Path, files: Mapping[str, bytes]) -> None:
     for name, data in files.items():
         target = folder / name
@@ -72,20 +97,98 @@ def _fill(folder: Path, files: Mapping[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def _swap(staged: Path, out_dir: Path) -> None:
-    """Put `staged` in place of `out_dir`; on failure `out_dir` is as it was."""
-    if not out_dir.exists():
-        staged.rename(out_dir)
+@contextmanager
+def _flocked(folder: Path, blocking: bool = True) -> Iterator[bool]:
+    """Hold an exclusive flock on `folder` (False, without waiting, when another holds it)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def _staging(out_dir: Path) -> Iterator[Path]:
+    """A fresh staging folder beside `out_dir`, flock-ed while this run lives; removed after
+    (after a swap it holds the previous folder)."""
+    with _flocked(out_dir.parent):  # created and locked in one step: never taken for an orphan
+        staged = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        fd = os.open(staged, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        staged.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary folder
+        yield staged
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+        os.close(fd)
+
+
+def _clear_orphans(out_dir: Path) -> None:
+    """Remove what killed runs left beside `out_dir` (called with the output root locked)."""
+    for leftover in sorted(out_dir.parent.glob(f".{out_dir.name}.new-*")):
+        with _flocked(leftover, blocking=False) as orphan:
+            if orphan:
+                shutil.rmtree(leftover, ignore_errors=True)
+    for old in sorted(out_dir.parent.glob(f".{out_dir.name}.old-*")):
+        if out_dir.exists():  # a fallback swap killed half way keeps the old folder here
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(out_dir)
+
+
+_AT_FDCWD = -100  # linux/fcntl.h
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+@cache
+def _renameat2() -> Any:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # not glibc/Linux: the two-rename fallback
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]  # fmt: skip
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths; False where the system or file system cannot."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE):
+        code = ctypes.get_errno()
+        if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            return False
+        raise OSError(code, os.strerror(code), str(second))
+    return True
+
+
+def _install(staged: Path, out_dir: Path) -> None:
+    """Put `staged` in place of `out_dir` (which, after a swap, is left in `staged`)."""
+    try:
+        staged.rename(out_dir)  # no folder yet (or an empty one)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    old.rmdir()  # only its unique name is wanted
+    except OSError as error:
+        if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+    if _exchange(staged, out_dir):
+        return
+    # No atomic exchange: out/<name> -> .old-*, staged -> out/<name>. A kill in between
+    # leaves .old-*, which the next write puts back (_clear_orphans).
+    old = staged.with_name(staged.name.replace(".new-", ".old-", 1))
     out_dir.rename(old)
     try:
         staged.rename(out_dir)
     except OSError:
         old.rename(out_dir)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    old.rename(staged)  # the staging context removes it
 
 
 def write_out(
@@ -95,20 +198,21 @@ def write_out(
     data = _as_bytes(files)
     data[README] = readme_text(out_dir.name, ext).encode("utf-8")
     data[MANIFEST] = manifest_text(data).encode("utf-8")
-    staged: Path | None = None
+    escaping = _escaping(data)
+    if escaping:
+        return [_problem(out_dir, f"file name '{escaping[0]}' would be written outside it")]
     try:
+        if out_dir.is_symlink():  # following it would write outside the output root
+            return [_problem(out_dir, "is a symbolic link; remove it or choose another --out")]
         if out_dir.exists() and not out_dir.is_dir():
             return [_problem(out_dir, "exists and is not a folder")]
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staged = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-        staged.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary folder
-        _fill(staged, data)
-        _swap(staged, out_dir)
-        staged = None
+        with _staging(out_dir) as staged:
+            _fill(staged, data)
+            with _flocked(out_dir.parent):
+                _clear_orphans(out_dir)
+                _install(staged, out_dir)
     except OSError as error:
         reason = error.strerror or str(error)
         return [_problem(out_dir, f"cannot write the output folder: {reason.lower()}")]
-    finally:
-        if staged is not None:
-            shutil.rmtree(staged, ignore_errors=True)
     return []
