@@ -131,9 +131,12 @@ def _staging(out_dir: Path) -> Iterator[Path]:
 def _clear_orphans(out_dir: Path) -> None:
     """Remove what killed runs left beside `out_dir` (called with the output root locked)."""
     for leftover in sorted(out_dir.parent.glob(f".{out_dir.name}.new-*")):
-        with _flocked(leftover, blocking=False) as orphan:
-            if orphan:
-                shutil.rmtree(leftover, ignore_errors=True)
+        try:
+            with _flocked(leftover, blocking=False) as orphan:
+                if orphan:
+                    shutil.rmtree(leftover, ignore_errors=True)
+        except FileNotFoundError:  # its live writer removed it since the listing
+            continue
     for old in sorted(out_dir.parent.glob(f".{out_dir.name}.old-*")):
         if out_dir.exists():  # a fallback swap killed half way keeps the old folder here
             shutil.rmtree(old, ignore_errors=True)
