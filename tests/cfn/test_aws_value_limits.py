@@ -20,7 +20,9 @@ def _compiled(spec: dict[str, Any]) -> dict[str, str]:
 
 
 def _lint_all(files: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    return {n: found for n, t in files.items() if n.endswith(".yaml") and (found := lint_template(t))}
+    return {
+        n: found for n, t in files.items() if n.endswith(".yaml") and (found := lint_template(t))
+    }
 
 
 def _codes(spec: dict[str, Any]) -> list[tuple[str, str]]:
