@@ -53,8 +53,9 @@ def test_vpc_link_group_only_reaches_the_app_port() -> None:
     group = only(template, "AWS::EC2::SecurityGroup")
     assert "SecurityGroupIngress" not in group
     assert group["SecurityGroupEgress"] == [
-        {"IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8000, "CidrIp": {"Ref": "VpcCidr"}}
-    ]
+        {"IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8000, "CidrIp": {"Ref": "VpcCidr"},
+         "Description": "to the tasks"}
+    ]  # fmt: skip
     assert outputs(template)[EndpointOut.FRONT_SECURITY_GROUP_ID] == {"Ref": "VpcLinkSecurityGroup"}
 
 

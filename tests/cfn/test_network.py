@@ -77,8 +77,9 @@ def test_nat_instance_forwards_for_the_vpc_only() -> None:
     assert instance["SourceDestCheck"] is False
     group = only(template, "AWS::EC2::SecurityGroup")
     assert group["SecurityGroupIngress"] == [
-        {"IpProtocol": "-1", "CidrIp": {"Fn::GetAtt": ["Vpc", "CidrBlock"]}}
-    ]
+        {"IpProtocol": "-1", "CidrIp": {"Fn::GetAtt": ["Vpc", "CidrBlock"]},
+         "Description": "everything from inside the VPC, to forward"}
+    ]  # fmt: skip
     ami = parameters(template)["NatAmiId"]
     assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
     assert ami["Default"].startswith("/aws/service/ami-amazon-linux-latest/al2023-ami")

@@ -166,6 +166,7 @@ def test_tasks_admit_only_the_endpoint_group_on_the_app_port() -> None:
             "FromPort": 8000,
             "ToPort": 8000,
             "SourceSecurityGroupId": {"Ref": "FrontSecurityGroupId"},
+            "Description": "from the endpoint",
         }
     ]
 

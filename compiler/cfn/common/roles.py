@@ -16,6 +16,21 @@ from compiler.ir.model import StackIR
 
 Statement = dict[str, Any]
 
+# The only actions granted on Resource "*": none accepts a narrower resource (AWS Service
+# Authorization Reference, "Resource types" column empty), or the resource's ARN cannot be
+# known. Action -> why. tests/cfn/test_iam_audit.py holds every template to this list.
+ACTIONS_WITHOUT_RESOURCE_SCOPE: dict[str, str] = {
+    "ecr:GetAuthorizationToken": "the registry login token has no resource type",
+    "ssmmessages:CreateControlChannel": "ECS Exec's session channels have no resource type",
+    "ssmmessages:CreateDataChannel": "ECS Exec's session channels have no resource type",
+    "ssmmessages:OpenControlChannel": "ECS Exec's session channels have no resource type",
+    "ssmmessages:OpenDataChannel": "ECS Exec's session channels have no resource type",
+    "autoscaling:DescribeAutoScalingGroups": "Describe* of Auto Scaling has no resource type",
+    "ecs:ListServices": "no resource type; the statement carries an ecs:cluster condition",
+    "application-autoscaling:RegisterScalableTarget": "a scalable target's ARN holds a random "
+    "ID that neither CloudFormation nor the release step can name in advance",
+}
+
 
 def statement(actions: list[str], resource: Any, **extra: Any) -> Statement:
     """One Allow statement, actions in the order given (`extra`: e.g. a Condition)."""

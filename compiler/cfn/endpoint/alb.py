@@ -19,6 +19,7 @@ from compiler.ir.model import StackIR, StageIR
 
 # The current TLS 1.3 + 1.2 policy recommended by Elastic Load Balancing.
 _SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+_WEB = {80: "HTTP", 443: "HTTPS"}
 # Seconds a stopping task keeps draining; the 300 s default slows every release.
 _DEREGISTRATION_DELAY = "30"
 
@@ -31,10 +32,18 @@ def _security_group(template: Template, ir: StackIR, stage: StageIR) -> None:
             GroupDescription=f"{stage.names.prefix} load balancer: web in, app port out",
             VpcId=Ref(NetworkOut.VPC_ID.value),
             SecurityGroupIngress=[
-                ec2.SecurityGroupRule(IpProtocol="tcp", FromPort=p, ToPort=p, CidrIp="0.0.0.0/0")
+                ec2.SecurityGroupRule(
+                    IpProtocol="tcp",
+                    FromPort=p,
+                    ToPort=p,
+                    CidrIp="0.0.0.0/0",
+                    Description=f"{_WEB[p]} from anywhere",
+                )
                 for p in ports
             ],
-            SecurityGroupEgress=[app_port_rule(stage, CidrIp=Ref(NetworkOut.VPC_CIDR.value))],
+            SecurityGroupEgress=[
+                app_port_rule(stage, "to the tasks", CidrIp=Ref(NetworkOut.VPC_CIDR.value))
+            ],
             **tag_list(ir),
         )
     )

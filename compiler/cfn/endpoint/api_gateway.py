@@ -72,7 +72,9 @@ def _vpc_link(template: Template, ir: StackIR, stage: StageIR) -> None:
             "VpcLinkSecurityGroup",
             GroupDescription=f"{stage.names.prefix} API Gateway VPC link: out to the app port",
             VpcId=Ref(NetworkOut.VPC_ID.value),
-            SecurityGroupEgress=[app_port_rule(stage, CidrIp=Ref(NetworkOut.VPC_CIDR.value))],
+            SecurityGroupEgress=[
+                app_port_rule(stage, "to the tasks", CidrIp=Ref(NetworkOut.VPC_CIDR.value))
+            ],
             **tag_list(ir),
         )
     )

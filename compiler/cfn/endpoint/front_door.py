@@ -12,10 +12,12 @@ from troposphere import GetAtt, Template, ec2, route53
 from compiler.ir.model import DomainIR, StageIR
 
 
-def app_port_rule(stage: StageIR, **peer: object) -> ec2.SecurityGroupRule:
+def app_port_rule(stage: StageIR, description: str, **peer: object) -> ec2.SecurityGroupRule:
     """TCP on the app's port, to or from `peer` (CidrIp=... or SourceSecurityGroupId=...)."""
     port = stage.app.port
-    return ec2.SecurityGroupRule(IpProtocol="tcp", FromPort=port, ToPort=port, **peer)
+    return ec2.SecurityGroupRule(
+        IpProtocol="tcp", FromPort=port, ToPort=port, Description=description, **peer
+    )
 
 
 def add_alias_record(

@@ -107,7 +107,11 @@ def _security_group(template: Template, ir: StackIR) -> None:
             GroupDescription="NAT instance: admits traffic from inside the VPC only",
             VpcId=Ref("Vpc"),
             SecurityGroupIngress=[
-                ec2.SecurityGroupRule(IpProtocol="-1", CidrIp=GetAtt("Vpc", "CidrBlock"))
+                ec2.SecurityGroupRule(
+                    IpProtocol="-1",
+                    CidrIp=GetAtt("Vpc", "CidrBlock"),
+                    Description="everything from inside the VPC, to forward",
+                )
             ],
             **tag_list(ir, Name=f"{ir.name}-nat"),
         )

@@ -1,7 +1,7 @@
 """S3 buckets of the pipeline stack: the artifact store and, for provider s3, the source bucket.
 
-Both are SSE-S3 encrypted, block every kind of public access, enforce bucket-owner object
-ownership and refuse plain-HTTP requests through a bucket policy.
+Both are versioned and SSE-S3 encrypted, block every kind of public access, enforce
+bucket-owner object ownership and refuse plain-HTTP requests through a bucket policy.
 """
 
 from __future__ import annotations
@@ -46,15 +46,18 @@ def _private_props(ir: StackIR) -> dict[str, object]:
 
 
 def artifact_bucket(ir: StackIR) -> s3.Bucket:
-    """The pipeline's artifact store; artifacts expire after ARTIFACT_DAYS."""
+    """The pipeline's versioned artifact store; artifacts expire after ARTIFACT_DAYS, and
+    a version overwritten or deleted a day later."""
     expire = s3.LifecycleRule(
         Id="expire-artifacts",
         Status="Enabled",
         ExpirationInDays=ARTIFACT_DAYS,
+        NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(NoncurrentDays=1),
         AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(DaysAfterInitiation=1),
     )
     return s3.Bucket(
         ARTIFACT_BUCKET,
+        VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
         LifecycleConfiguration=s3.LifecycleConfiguration(Rules=[expire]),
         **_private_props(ir),
     )

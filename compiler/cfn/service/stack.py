@@ -114,7 +114,9 @@ def _task(template: Template, ir: StackIR, stage: StageIR) -> None:
             "TaskSecurityGroup",
             GroupDescription=f"{stage.names.prefix} tasks: the app port from the endpoint only",
             VpcId=Ref(NetworkOut.VPC_ID.value),
-            SecurityGroupIngress=[app_port_rule(stage, SourceSecurityGroupId=front_door)],
+            SecurityGroupIngress=[
+                app_port_rule(stage, "from the endpoint", SourceSecurityGroupId=front_door)
+            ],
             **tag_list(ir),
         )
     )
