@@ -73,6 +73,10 @@ def steered_schema() -> dict[str, Any]:
     props["network"]["properties"]["cidr"] = {"enum": ["10.0.0.0/16", "192.168.4.0/24"]}
     defs["secrets"]["additionalProperties"] = {"type": "string", "pattern": _ARN}
     props["tags"]["maxProperties"] = 3
+    # few stack and stage names, so templates that only carry names repeat and are linted
+    # once (the mutations still give names of every shape)
+    props["name"] = {"enum": ["app", "fuzz-api", "x1"]}
+    props["stages"]["items"]["properties"]["name"] = {"enum": ["dev", "qa", "prod", "s1"]}
     # tag values of AWS's characters (TS261 checks Unicode classes the pattern cannot)
     props["tags"]["additionalProperties"]["pattern"] = "^[A-Za-z0-9 _.:/=+@\u00e0-\u00f6-]{1,255}$"
     return as_loaded(schema)

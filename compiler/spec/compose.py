@@ -33,7 +33,9 @@ _COLLECTION_TAGS = {
 UNSUPPORTED = error_rule(
     "TS006", "unsupported YAML: tags, non-name keys, unknown aliases, huge numbers"
 )
-TOO_MANY_VALUES = error_rule("TS007", "more than 10,000 values once aliases are expanded")
+TOO_MANY_VALUES = error_rule(
+    "TS007", "more than 10,000 values, or 1 MiB of text, once aliases are expanded"
+)
 TOO_DEEP = error_rule("TS008", "nesting deeper than 20 levels")
 SEVERAL_DOCUMENTS = error_rule("TS009", "more than one YAML document")
 
@@ -73,6 +75,7 @@ class _Frame:
     value: dict[str, Any] | list[Any]
     anchor: str | None
     nodes_before: int
+    chars_before: int
     key: str | None = None
     key_mark: Mark = (1, 1)
     merging: bool = False
@@ -94,12 +97,13 @@ def _kind(value: object) -> str:
 class Composer:
     """Feed events in file order with `feed`; read the result from `composed`."""
 
-    def __init__(self, max_nodes: int, max_depth: int) -> None:
-        self.max_nodes, self.max_depth = max_nodes, max_depth
+    def __init__(self, max_nodes: int, max_depth: int, max_chars: int) -> None:
+        self.max_nodes, self.max_depth, self.max_chars = max_nodes, max_depth, max_chars
         self.composed = Composed()
         self._stack: list[_Frame] = []
-        self._anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, node count)
-        self._nodes = 0
+        # name -> (value, node count, scalar characters) of what an alias expands to
+        self._anchors: dict[str, tuple[Any, int, int]] = {}
+        self._nodes = self._chars = 0
 
     def feed_all(self, events: Iterable[yaml.Event]) -> Composed:
         """Consume every event; raises ComposeError at the first fatal problem."""
@@ -117,12 +121,20 @@ class Composer:
                 "A tinystack.yaml is one document: remove the extra '---'.",
             )  # fmt: skip
 
-    def _count(self, mark: Mark, weight: int = 1) -> None:
+    def _count(self, mark: Mark, weight: int = 1, chars: int = 0) -> None:
         self._nodes += weight
+        self._chars += chars
         if self._nodes > self.max_nodes:
             raise ComposeError(
                 TOO_MANY_VALUES, mark, f"the document has more than {self.max_nodes} values "
                 "(aliases counted as expanded)", "A tinystack.yaml needs a few hundred at most.",
+            )  # fmt: skip
+        # one long string aliased thousands of times is a few lines of YAML and gigabytes
+        # of templates
+        if self._chars > self.max_chars:
+            raise ComposeError(
+                TOO_MANY_VALUES, mark, f"the document's text is more than {self.max_chars} characters "
+                "once aliases are expanded", "Alias long strings less often.",
             )  # fmt: skip
 
     def _wants_key(self) -> bool:
@@ -134,13 +146,13 @@ class Composer:
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         mark = _mark(event)
-        self._count(mark)
+        self._count(mark, chars=len(event.value))
         try:
             value = resolve_scalar(event.value, event.tag, event.implicit[0])
         except ScalarError as error:
             raise ComposeError(UNSUPPORTED, mark, str(error)) from None
         if not self._wants_key():
-            self._finish(value, mark, event.anchor, 1)
+            self._finish(value, mark, event.anchor, 1, len(event.value))
         elif value is None:
             raise ComposeError(UNSUPPORTED, mark, "a key must be a name, found an empty key")
         else:  # keys stay the text the user wrote: `1: x` has the key '1'
@@ -153,10 +165,10 @@ class Composer:
             raise ComposeError(
                 UNSUPPORTED, mark, f"alias '*{event.anchor}' has no anchor before it"
             )
-        value, weight = self._anchors[event.anchor]
-        self._count(mark, weight)
+        value, weight, chars = self._anchors[event.anchor]
+        self._count(mark, weight, chars)
         if not self._wants_key():
-            self._finish(copy.deepcopy(value), mark, None, weight)
+            self._finish(copy.deepcopy(value), mark, None, weight, chars)
         elif isinstance(value, str):
             self._take_key(value, mark, merge=False)
         else:
@@ -179,14 +191,15 @@ class Composer:
         if not self._stack:
             self.composed.root_mark = mark
         value: dict[str, Any] | list[Any] = {} if kind == "mapping" else []
-        self._stack.append(_Frame(path, value, event.anchor, self._nodes - 1))
+        self._stack.append(_Frame(path, value, event.anchor, self._nodes - 1, self._chars))
 
     def _collection_end(self, event: yaml.CollectionEndEvent) -> None:
         frame = self._stack.pop()
         if isinstance(frame.value, dict):
             self._apply_merges(frame)
         mark = self.composed.value_marks[frame.path]
-        self._finish(frame.value, mark, frame.anchor, self._nodes - frame.nodes_before)
+        weight, chars = self._nodes - frame.nodes_before, self._chars - frame.chars_before
+        self._finish(frame.value, mark, frame.anchor, weight, chars)
 
     def _child_path(self) -> KeyPath:
         if not self._stack:
@@ -209,9 +222,9 @@ class Composer:
         if not merge:
             self.composed.key_marks.setdefault(path, mark)
 
-    def _finish(self, value: Any, mark: Mark, anchor: str | None, weight: int) -> None:
+    def _finish(self, value: Any, mark: Mark, anchor: str | None, weight: int, chars: int) -> None:
         if anchor is not None:
-            self._anchors[anchor] = (value, weight)
+            self._anchors[anchor] = (value, weight, chars)
         if not self._stack:
             self.composed.root = value
             self.composed.root_mark = self.composed.value_marks.get((), mark)

@@ -28,6 +28,7 @@ __all__ = ["KeyPath", "LoadedSpec", "Position", "dotted", "load_spec", "load_tex
 MAX_BYTES = 256 * 1024
 MAX_NODES = 10_000  # values after alias expansion; real specs hold a few hundred
 MAX_DEPTH = 20  # the language nests five levels deep
+MAX_CHARS = 4 * MAX_BYTES  # scalar text after alias expansion
 _TOO_DEEP = f"the document nests deeper than {MAX_DEPTH} levels"
 
 UNREADABLE = error_rule("TS001", "the file is missing or cannot be read")
@@ -170,7 +171,7 @@ def load_text(file: str, text: str) -> tuple[LoadedSpec | None, list[Diagnostic]
         return None, [_error(file, line, col, NOT_TEXT, f"control character "
                              f"U+{ord(bad.group()):04X} is not allowed in YAML",
                              "Is this a binary file?")]  # fmt: skip
-    composer = Composer(MAX_NODES, MAX_DEPTH)
+    composer = Composer(MAX_NODES, MAX_DEPTH, MAX_CHARS)
     try:
         composed = composer.feed_all(yaml.parse(text, Loader=yaml.CSafeLoader))
     except ComposeError as error:

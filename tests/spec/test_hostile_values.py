@@ -181,3 +181,13 @@ def test_a_health_check_path_is_url_characters_only(path: str) -> None:
 
 def test_a_health_check_path_may_hold_a_query() -> None:
     assert diagnose("version: 1\nname: demo\napp: {health_check: {path: '/h?x=1&y=2'}}\n") == []
+
+
+def test_one_long_string_aliased_many_times_stops_at_the_alias() -> None:
+    # a 100 KB string aliased 20 times: 2 MB of environment (and of every service template)
+    # from a 100 KB file; failed on the old code, which counted an alias of a string as 1
+    lines = [f"    V{i}: *big" for i in range(20)]
+    text = "version: 1\nname: demo\nbig: &big " + "x" * 100_000 + "\napp:\n  environment:\n"
+    found = diagnose(text + "\n".join(lines) + "\n")
+    assert [(d.code, d.line) for d in found] == [("TS007", 15)]  # the 10th alias
+    assert "once aliases are expanded" in found[0].message

@@ -153,6 +153,12 @@ CASES = [
     ("description-substitution", "description: 'a ${AWS::Region}'\n", "TS263",
      (E, "description", 3, 14, "'${AWS::Region}' reads as a CloudFormation substitution"),
      "Write it without '${', e.g. '$NAME': a Description cannot be an Fn::Sub."),
+    # Secrets
+    ("credential-in-environment", "app:\n  environment:\n    DB_URL: postgres://u:pw@db/x\n",
+     "TS271", (W, "app.environment.DB_URL", 5, 13, "the value of 'DB_URL' looks like a password "
+     "in a URL; environment values are written into the templates in plain text"),
+     "Store it in Secrets Manager or SSM Parameter Store and name its ARN under 'secrets' as "
+     "DB_URL."),
 ]  # fmt: skip
 
 

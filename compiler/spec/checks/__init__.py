@@ -17,6 +17,7 @@ from compiler.spec.checks.capacity import (
     check_instance_type,
     check_task_fits_instance,
 )
+from compiler.spec.checks.credentials import check_credentials_in_environment
 from compiler.spec.checks.declare import SpecCheck, StageCheck
 from compiler.spec.checks.endpoint import check_endpoint_keys, check_shared_domain
 from compiler.spec.checks.network import check_cidr_room, check_public_ip_on_ec2
@@ -43,6 +44,7 @@ STAGE_CHECKS: tuple[StageCheck, ...] = (
     check_health_check_timing,
     check_endpoint_keys,
     check_secret_arns,
+    check_credentials_in_environment,
 )
 SPEC_CHECKS: tuple[SpecCheck, ...] = (
     check_cidr_room,
