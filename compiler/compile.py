@@ -9,11 +9,12 @@ compile_spec: both, then out/<name>/ written atomically (all or nothing)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from compiler.diagnostics import Diagnostic, has_errors
+from compiler.cfn.limits import OverQuota
+from compiler.diagnostics import Diagnostic, Severity, has_errors
 from compiler.ir.lower import lower
 from compiler.ir.model import StackIR
 from compiler.spec import Spec, check_loaded, read_spec
@@ -21,6 +22,7 @@ from compiler.spec.load import load_text
 
 Format = Literal["yaml", "json"]
 DIAGRAM = "architecture.mmd"  # the stack's picture, for any Markdown viewer
+CODE_OVER_QUOTA = "TS401"  # a template would break a CloudFormation quota
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Compiled:
     name: str
     files: dict[str, str]
     resources: dict[str, int]
+    over_quota: tuple[OverQuota, ...] = ()  # CloudFormation quotas the templates break
 
 
 @dataclass(frozen=True)
@@ -71,15 +74,31 @@ def _decide(
 def compile_ir(ir: StackIR, fmt: Format = "yaml") -> Compiled:
     """Every template, the IR file, both buildspecs and the diagram of `ir`, by file name."""
     from compiler.buildspecs import render_buildspecs
+    from compiler.cfn.common.names import ROOT, readable_file, template_file
+    from compiler.cfn.limits import over_quota
     from compiler.cfn.stack_set import build_stack_set
     from compiler.graph.describe import describe_stack
     from compiler.graph.mermaid import render_mermaid
 
     stack = build_stack_set(ir, fmt)
+    breaches = [
+        replace(breach, file=readable_file(breach.file))
+        for breach in over_quota(stack.templates, stack.texts, template_file(ROOT, fmt))
+    ]
     files = stack.texts | render_buildspecs(ir)
     files[DIAGRAM] = render_mermaid(describe_stack(ir))
     resources = {name: len(t.resources) for name, t in stack.templates.items()}
-    return Compiled(ir.name, files, resources)
+    return Compiled(ir.name, files, resources, tuple(breaches))
+
+
+def quota_diagnostics(file: str, compiled: Compiled) -> list[Diagnostic]:
+    """An error per CloudFormation quota the compiled templates would break."""
+    hint = ("Shrink what fills that template (environment values, commands, stages): "
+            "CloudFormation would refuse it at deploy time.")  # fmt: skip
+    return [
+        Diagnostic(file, 1, 1, Severity.ERROR, CODE_OVER_QUOTA, "", breach.message(), hint)
+        for breach in compiled.over_quota
+    ]
 
 
 def compile_spec(spec: Path, out_root: Path, fmt: Format = "yaml") -> CompileResult:
@@ -90,6 +109,9 @@ def compile_spec(spec: Path, out_root: Path, fmt: Format = "yaml") -> CompileRes
     if ir is None or has_errors(diagnostics):
         return CompileResult(None, None, diagnostics)
     compiled = compile_ir(ir, fmt)
+    over = quota_diagnostics(str(spec), compiled)
+    if over:
+        return CompileResult(None, None, diagnostics + over)
     out_dir = out_root / ir.name
     problems = write_out(compiled.files, out_dir, fmt)
     if problems:

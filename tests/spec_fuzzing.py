@@ -296,7 +296,9 @@ def judge(text: str, lint: Callable[[str], tuple[str, ...]] | None = None) -> Ve
             ir = lower(spec.resolved)
             if any(stage.endpoint.choice.open for stage in ir.stages):
                 ir = settle_auto_endpoints(ir)
-            files = compile_ir(ir).files
+            compiled = compile_ir(ir)
+            # over a CloudFormation quota: refused like an error (tsc compile writes nothing)
+            files = None if compiled.over_quota else compiled.files
     except Exception:  # the finding itself: any exception escaping the compiler
         return Verdict("traceback", traceback.format_exc(limit=-3), None, ())
     wrong = unlocated(diagnostics, text)
