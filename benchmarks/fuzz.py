@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "cfn")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from matrix_jobs import lint_template  # noqa: E402
+from cfn_templates import lint_text  # noqa: E402
 from spec_fuzzing import cases, judge, shrink  # noqa: E402
 
 CHUNK = 250  # cases per task: one seed each, so any chunk can be rerun alone
@@ -44,7 +44,7 @@ _LINTED: dict[bytes, tuple[str, ...]] = {}  # per worker: template sha256 -> cfn
 def _lint_once(text: str) -> tuple[str, ...]:
     key = hashlib.sha256(text.encode()).digest()
     if key not in _LINTED:
-        _LINTED[key] = lint_template(text)
+        _LINTED[key] = lint_text(text)
     return _LINTED[key]
 
 

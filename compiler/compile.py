@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from compiler.cfn.limits import OverQuota
 from compiler.diagnostics import Diagnostic, Severity, has_errors
 from compiler.ir.lower import lower
 from compiler.ir.model import StackIR
 from compiler.spec import Spec, check_loaded, read_spec
 from compiler.spec.load import load_text
+
+if TYPE_CHECKING:  # `tsc validate` and `tsc cost` never load the back end
+    from compiler.cfn.limits import OverQuota
 
 Format = Literal["yaml", "json"]
 DIAGRAM = "architecture.mmd"  # the stack's picture, for any Markdown viewer

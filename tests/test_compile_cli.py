@@ -192,5 +192,5 @@ def test_a_newline_in_the_spec_path_stays_escaped_on_its_output_line(tmp_path: P
     spec.write_text("version: 1\nname: demo\n")
     result = tsc("compile", str(spec), "--out", str(folder))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == f"wrote {tmp_path}/a\\nb/demo/ (13 files)"
+    assert result.stdout.splitlines()[0].startswith(f"wrote {tmp_path}/a\\nb/demo/ (")
     assert (folder / "demo" / "root.yaml").is_file()

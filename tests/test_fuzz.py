@@ -4,15 +4,12 @@ templates through cfn-lint. benchmarks/fuzz.py runs the same with 10,000+ cases.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from cfn_templates import lint_text
 from spec_fuzzing import Case, cases, judge, shrink
-
-sys.path.insert(0, str(Path(__file__).parent / "cfn"))
-from matrix_jobs import lint_template
 
 SEED = 20261130
 COUNT = 300
@@ -41,7 +38,7 @@ def test_no_case_gives_a_traceback_or_an_unlocated_diagnostic(corpus: list[Case]
 def test_a_sample_of_compiled_specs_lints_clean(corpus: list[Case]) -> None:
     valid = [case for case in corpus if case.kind == "valid"][:3]
     for case in valid:
-        verdict = judge(case.text, lint=lint_template)
+        verdict = judge(case.text, lint=lint_text)
         assert (verdict.finding, verdict.detail) == ("", ""), case.text
         assert verdict.files is not None
 

@@ -133,8 +133,8 @@ class Composer:
         # of templates
         if self._chars > self.max_chars:
             raise ComposeError(
-                TOO_MANY_VALUES, mark, f"the document's text is more than {self.max_chars} characters "
-                "once aliases are expanded", "Alias long strings less often.",
+                TOO_MANY_VALUES, mark, f"the document's text is more than {self.max_chars} "
+                "characters once aliases are expanded", "Alias long strings less often.",
             )  # fmt: skip
 
     def _wants_key(self) -> bool:

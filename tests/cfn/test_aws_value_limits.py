@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
-from matrix_jobs import compile_data, lint_template
+from cfn_templates import lint_text
+from matrix_jobs import compile_data
+
+from compiler.cfn.common.names import readable_file
 
 MAX_KEY = 980  # source.key: the root Output says "upload ... as s3://<this>/<key>" (<= 1,024)
 MAX_PATH = 1024  # ALB target group HealthCheckPath
@@ -16,13 +19,11 @@ MAX_PATH = 1024  # ALB target group HealthCheckPath
 def _compiled(spec: dict[str, Any]) -> dict[str, str]:
     diagnostics, compiled = compile_data({"version": 1, "name": "demo", **spec})
     assert compiled is not None, diagnostics
-    return compiled.files
+    return {readable_file(name): text for name, text in compiled.files.items()}
 
 
 def _lint_all(files: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    return {
-        n: found for n, t in files.items() if n.endswith(".yaml") and (found := lint_template(t))
-    }
+    return {n: found for n, t in files.items() if n.endswith(".yaml") and (found := lint_text(t))}
 
 
 def _codes(spec: dict[str, Any]) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from matrix_jobs import compile_data
 sys.path.insert(0, str(Path(__file__).parents[1] / "spec"))
 from spec_diagnose import diagnose
 
+from compiler.cfn.common.names import readable_file
 from compiler.spec.checks.credentials import CREDENTIAL_SHAPES
 
 SSM = "arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key"
@@ -41,7 +42,11 @@ def _walk(node: Any, path: str = "") -> list[tuple[str, Any]]:
 def templates() -> dict[str, dict[str, Any]]:
     diagnostics, compiled = compile_data(SPEC)
     assert compiled is not None, diagnostics
-    return {n: yaml.safe_load(t) for n, t in compiled.files.items() if n.endswith(".yaml")}
+    return {
+        readable_file(n): yaml.safe_load(t)
+        for n, t in compiled.files.items()
+        if n.endswith(".yaml")
+    }
 
 
 def test_secrets_reach_the_task_by_arn_through_value_from(
