@@ -291,7 +291,7 @@ def judge(text: str, lint: Callable[[str], tuple[str, ...]] | None = None) -> Ve
         spec = None
         if loaded is not None:
             spec, diagnostics = check_loaded(loaded)
-        files = None
+        files, templates = None, set()
         if spec is not None and not has_errors(diagnostics):
             ir = lower(spec.resolved)
             if any(stage.endpoint.choice.open for stage in ir.stages):
@@ -299,6 +299,7 @@ def judge(text: str, lint: Callable[[str], tuple[str, ...]] | None = None) -> Ve
             compiled = compile_ir(ir)
             # over a CloudFormation quota: refused like an error (tsc compile writes nothing)
             files = None if compiled.over_quota else compiled.files
+            templates = set(compiled.resources)  # not the buildspecs, not the IR file
     except Exception:  # the finding itself: any exception escaping the compiler
         return Verdict("traceback", traceback.format_exc(limit=-3), None, ())
     wrong = unlocated(diagnostics, text)
@@ -306,7 +307,7 @@ def judge(text: str, lint: Callable[[str], tuple[str, ...]] | None = None) -> Ve
         return Verdict("unlocated", repr(wrong[0]), files, tuple(diagnostics))
     if files is not None and lint is not None:
         for name, body in sorted(files.items()):
-            found = lint(body) if name.endswith((".yaml", ".json")) else ()
+            found = lint(body) if name in templates else ()
             if found:
                 return Verdict("lint", f"{name}: {found[0]}", files, tuple(diagnostics))
     return Verdict("", "", files, tuple(diagnostics))
