@@ -84,7 +84,8 @@ _MAP_PATHS = {
 
 def _is_real_path(path: str) -> bool:
     shape = re.sub(r"\[\d+\]", "[]", path)
-    return shape in _KEY_PATHS or shape.rpartition(".")[0] in _MAP_PATHS
+    # a free-named mapping's key (a tag, a variable) may itself hold dots: 'tags..'
+    return shape in _KEY_PATHS or any(shape.startswith(f"{m}.") for m in _MAP_PATHS)
 
 
 def _assert_located(diagnostics: list[Diagnostic]) -> None:
