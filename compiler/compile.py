@@ -2,7 +2,8 @@
 diagnostics out. The CLI (`tsc validate`/`compile`/`cost`/`init`) and `tsc deploy` call
 these; nothing here prints.
 
-read_stack:   load -> schema -> semantic checks -> lower -> settle `scale: auto`
+read_stack:   load -> schema -> semantic checks -> lower -> settle `scale: auto` and an
+              `auto` monthly budget
 compile_ir:   IR -> every template, the IR file, both buildspecs and architecture.mmd, by file name
 compile_spec: both, then out/<name>/ written atomically (all or nothing)
 """
@@ -70,6 +71,11 @@ def _decide(
         from compiler.cost.choice import settle_auto_endpoints  # only `scale: auto` pays for it
 
         ir = settle_auto_endpoints(ir)
+    budget = ir.alarms.monthly_budget
+    if budget is not None and budget.requested == "auto":
+        from compiler.cost.budget import settle_budget  # after the endpoints: it prices them
+
+        ir = settle_budget(ir)
     return ir, diagnostics
 
 

@@ -6,6 +6,7 @@ child's content-addressed file. Children are wired only by their Parameters and
 `Fn::GetAtt Child.Outputs.X` (no exports, so two stacks of one spec never collide).
 Metadata: `Tinystack.Ir`, the file holding the compiled IR uploaded beside the templates
 (read by a later diff for what the deployed stack is).
+With `alarms.monthly_budget`, the stack's cost budget (compiler.cfn.budget).
 Parameters: TemplateBucket, TemplatePrefix (default ""), and the network's AZ choices.
 Outputs: what a person needs next: endpoint URLs, the repository URI, the pipeline and
 its console link, the source to push to (connection, bucket, webhook).
@@ -18,6 +19,7 @@ from typing import Any
 
 from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, cloudformation
 
+from compiler.cfn.budget import add_budget
 from compiler.cfn.common.names import (
     NETWORK,
     PIPELINE,
@@ -151,6 +153,7 @@ def build_root(
                 **tag_list(ir),
             )
         )
+    add_budget(template, ir)
     for name, (value, note) in _outputs(ir, children[PIPELINE]).items():
         template.add_output(Output(name, Value=value, Description=note))
     return template

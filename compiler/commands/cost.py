@@ -17,8 +17,8 @@ from compiler.compile import read_stack
 from compiler.cost.analysis import CostReport, analyze, retarget
 from compiler.cost.plot import PlotError, write_plot
 from compiler.cost.prices import PriceTableError, load_prices
-from compiler.cost.report import render_json
 from compiler.cost.report import render_text as render_report
+from compiler.cost.report_json import render_json
 from compiler.cost.traffic import TrafficError, override_traffic
 from compiler.diagnostics import has_errors, render_text
 
@@ -36,6 +36,14 @@ from compiler.diagnostics import has_errors, render_text
 @click.option("--avg-response-kb", metavar="KB", help="Average response size in KB.")
 @click.option("--new-connections-per-second", metavar="N", help="Peak new connections/s.")
 @click.option("--active-connections-per-minute", metavar="N", help="Peak active connections/min.")
+@click.option(
+    "--free-tier",
+    type=click.Choice(["available", "used"]),
+    default="available",
+    show_default=True,
+    help="used: price as if other stacks of the account already take its free tiers "
+    "(alarms, build and pipeline minutes, data out).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
     "--plot",
@@ -51,6 +59,7 @@ def cost(
     avg_response_kb: str | None,
     new_connections_per_second: str | None,
     active_connections_per_minute: str | None,
+    free_tier: str,
     as_json: bool,
     plot_file: Path | None,
 ) -> None:
@@ -61,6 +70,7 @@ def cost(
       tsc cost examples/crud-api.yaml
       tsc cost tinystack.yaml --requests 450000000 --json
       tsc cost tinystack.yaml --prices my-prices.json --plot cost.svg
+      tsc cost tinystack.yaml --free-tier used
     """
     ir, diagnostics = read_stack(spec_file)
     if diagnostics:
@@ -69,6 +79,8 @@ def cost(
         raise click.exceptions.Exit(1)
     try:
         prices = load_prices(prices_file)
+        if free_tier == "used":
+            prices = prices.with_free_tiers_used()
         traffic = override_traffic(
             ir.traffic,
             prices.hours_per_month,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from compiler.cost.estimate import estimate_stage, with_endpoint
+from compiler.cost.estimate import estimate_stage, stage_traffic, with_endpoint
 from compiler.cost.prices import PriceTable, builtin_prices
 from compiler.ir.model import EndpointType, ScaleChoiceIR, StackIR, StageIR, TrafficIR
 
@@ -23,9 +23,10 @@ def choose_endpoint(
     prices: PriceTable | None = None,
     traffic: TrafficIR | None = None,
 ) -> ScaleChoiceIR:
-    """Price the stage behind an HTTP API and behind an ALB; return the cheaper."""
+    """Price the stage behind an HTTP API and behind an ALB at its own traffic (else
+    `traffic`, else the stack's); return the cheaper."""
     table = builtin_prices() if prices is None else prices
-    load = ir.traffic if traffic is None else traffic
+    load = stage_traffic(stage, ir.traffic if traffic is None else traffic)
     standard = estimate_stage(ir, with_endpoint(stage, "api-gateway"), table, load).monthly_usd
     hyper = estimate_stage(ir, with_endpoint(stage, "alb"), table, load).monthly_usd
     cheaper_alb = hyper < standard  # compared unrounded, so the flip is at the crossover

@@ -10,11 +10,12 @@ door stays cheaper at every volume of this shape.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compiler.cost.estimate import (
     estimate_cost,
     estimate_stage,
+    stage_traffic,
     with_endpoint,
     with_endpoint_everywhere,
 )
@@ -39,15 +40,17 @@ class Crossover:
 def price_gap(
     ir: StackIR, stage: StageIR, prices: PriceTable, traffic: TrafficIR, requests: int
 ) -> float:
-    """Standard minus hyperscale monthly price of the stage at `requests` of this shape."""
-    load = scaled_shape(traffic, requests, prices.hours_per_month)
-    standard = estimate_stage(ir, with_endpoint(stage, "api-gateway"), prices, load)
-    hyper = estimate_stage(ir, with_endpoint(stage, "alb"), prices, load)
+    """Standard minus hyperscale monthly price of the stage at `requests` of its shape."""
+    load = scaled_shape(stage_traffic(stage, traffic), requests, prices.hours_per_month)
+    scaled = replace(stage, traffic=load)
+    standard = estimate_stage(ir, with_endpoint(scaled, "api-gateway"), prices, load)
+    hyper = estimate_stage(ir, with_endpoint(scaled, "alb"), prices, load)
     return standard.monthly_usd - hyper.monthly_usd
 
 
 def stack_price_gap(ir: StackIR, prices: PriceTable, traffic: TrafficIR, requests: int) -> float:
-    """Standard minus hyperscale monthly total of the whole stack (every stage switched)."""
+    """Standard minus hyperscale monthly total of the whole stack (every stage switched)
+    at `requests` of the stack's profile (stages with their own traffic keep it)."""
     load = scaled_shape(traffic, requests, prices.hours_per_month)
     standard = estimate_cost(with_endpoint_everywhere(ir, "api-gateway"), prices, load)
     hyper = estimate_cost(with_endpoint_everywhere(ir, "alb"), prices, load)
@@ -62,7 +65,8 @@ def solve_crossover(
 
 
 def solve_stack_crossover(ir: StackIR, prices: PriceTable, traffic: TrafficIR) -> Crossover:
-    """The same for the whole stack, every stage behind one front door (what the plot draws)."""
+    """The same for the whole stack, every stage behind one front door, along the stack's
+    `traffic` (what `--requests` sets and the plot draws)."""
     return _solve(ir.name, lambda r: stack_price_gap(ir, prices, traffic, r))
 
 

@@ -25,6 +25,7 @@ class StageEstimate:
     tasks: int
     instances: int
     alarms: int
+    traffic: TrafficIR
     items: tuple[LineItem, ...]
 
     @property
@@ -55,8 +56,10 @@ def estimate_stage(
     traffic: TrafficIR,
     tasks: int | None = None,
 ) -> StageEstimate:
-    """One stage's line items at `traffic`, with `tasks` tasks (default: steady state)."""
+    """One stage's line items at its own traffic (else `traffic`, the stack's profile),
+    with `tasks` tasks (default: steady state)."""
     count = steady_tasks(stage) if tasks is None else tasks
+    load = stage_traffic(stage, traffic)
     return StageEstimate(
         name=stage.name,
         endpoint=stage.endpoint.type,
@@ -64,20 +67,28 @@ def estimate_stage(
         tasks=count,
         instances=instances_for(stage, count),
         alarms=alarms_created(stage).billed,
-        items=tuple(stage_items(stage, ir.network, traffic, prices, count)),
+        traffic=load,
+        items=tuple(stage_items(stage, ir.network, load, prices, count)),
     )
+
+
+def stage_traffic(stage: StageIR, traffic: TrafficIR) -> TrafficIR:
+    """The load a stage is priced at: its own `traffic`, else the stack's profile."""
+    return traffic if stage.traffic is None else stage.traffic
 
 
 def estimate_cost(ir: StackIR, prices: PriceTable, traffic: TrafficIR | None = None) -> Estimate:
     """The monthly estimate of everything `tsc compile` emits for `ir`."""
     load = ir.traffic if traffic is None else traffic
     stages = tuple(estimate_stage(ir, stage, prices, load) for stage in ir.stages)
-    alarms = sum(stage.alarms for stage in stages)
+    credited: dict[str, float] = {}
+    for item in (item for stage in stages for item in stage.items if item.credited):
+        credited[item.credited] = credited.get(item.credited, 0.0) + item.quantity
     return Estimate(
         stack=ir.name,
         traffic=load,
         stages=stages,
-        shared=tuple(shared_items(ir, prices, alarms)),
+        shared=tuple(shared_items(ir, prices, credited)),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -39,12 +39,14 @@ PriceKey = Literal[
     "secrets_manager_secret_month",
     "route53_hosted_zone_month",
     "cloud_map_instance_month",
+    "data_transfer_out_gb",
+    "inter_az_gb",
+    "vpc_gateway_endpoint_gb",
 ]
 
 AssumptionKey = Literal[
     "ecs_root_volume_gib",
     "nat_instance_root_volume_gib",
-    "nat_processed_gb_per_stage",
     "listener_rules_per_request",
     "log_kb_per_request",
     "log_retention_months",
@@ -55,9 +57,13 @@ AssumptionKey = Literal[
     "build_log_mb",
     "image_base_gb",
     "image_layer_gb_per_build",
+    "access_log_kb_per_request",
+    "outbound_kb_per_request",
+    "extra_task_starts_per_stage",
 ]
 
 BUILTIN = "builtin"
+FreeTier = Literal["available", "used"]
 
 
 class PriceTableError(Exception):
@@ -88,6 +94,7 @@ class Price:
     tiers: tuple[Tier, ...]
     source: str
     retrieved: str
+    free_taken: float = 0.0  # free units assumed taken by other stacks (--free-tier used)
 
     def split(self, quantity: float) -> tuple[TierUse, ...]:
         """The quantity cut into the tiers it reaches, lowest first."""
@@ -111,6 +118,19 @@ class Price:
         """The rate of the first paid tier (what one more unit costs past the free tier)."""
         paid = [tier.usd for tier in self.tiers if tier.usd > 0]
         return paid[0] if paid else 0.0
+
+    @property
+    def free_units(self) -> float:
+        """Units a month the leading free tier gives (0 without one); it is per account."""
+        first = self.tiers[0]
+        return first.up_to if first.usd == 0 and first.up_to is not None else 0.0
+
+    def without_free_tier(self) -> Price:
+        """The price once the free units are taken: its paid tiers, from the first unit on
+        (tier bounds stay as AWS states them, e.g. "first 10 TB")."""
+        if not self.free_units:
+            return self
+        return replace(self, tiers=self.tiers[1:], free_taken=self.free_units)
 
 
 @dataclass(frozen=True)
@@ -143,6 +163,8 @@ class PriceTable:
     ec2_source: str
     lcu: LcuDimensions
     assumptions: Mapping[str, Assumption]
+    # "used": another stack of the account already takes the per-account free tiers
+    free_tier: FreeTier = "available"
 
     def price(self, key: PriceKey) -> Price:
         """One price by key (the schema guarantees every key is present)."""
@@ -151,6 +173,19 @@ class PriceTable:
     def assume(self, key: AssumptionKey) -> float:
         """The value of one usage assumption."""
         return self.assumptions[key].value
+
+    def free_tiers(self) -> dict[str, Price]:
+        """The prices with a per-account free tier (alarms, build minutes, data out), by key;
+        with the free tiers used, the ones whose free units are taken."""
+        return {k: p for k, p in self.prices.items() if p.free_units or p.free_taken}
+
+    def with_free_tiers_used(self) -> PriceTable:
+        """The table as it bills this stack when other stacks of the account already take
+        the per-account free tiers: every unit is billed from the first paid tier on."""
+        if self.free_tier == "used":
+            return self
+        prices = {key: price.without_free_tier() for key, price in self.prices.items()}
+        return replace(self, prices=prices, free_tier="used")
 
     def instance_hourly(self, instance_type: str) -> float:
         """Hourly rate of an EC2 instance type; a clear error when the table lacks it."""

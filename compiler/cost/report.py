@@ -1,49 +1,23 @@
-"""Rendering of a CostReport: a text table for people, JSON for machines.
-
-`tsc cost --json` prints one object (amounts in the table's currency, rounded to cents;
-quantities to 6 significant digits):
-
-    {
-      "stack": str,
-      "prices": {"origin": "builtin" | path, "region", "currency", "retrieved",
-                 "hours_per_month"},
-      "traffic": {"requests_per_month", "avg_response_kb",
-                  "peak_new_connections_per_second", "peak_active_connections_per_minute",
-                  "derived": [names of the fields derived from requests]},
-      "lcu": {"new_connections", "active_connections", "processed_bytes",
-              "rule_evaluations", "processed_gb_per_hour", "billed", "driver"},
-      "stages": [{"name", "endpoint", "compute", "tasks", "instances", "alarms",
-                  "items": [{"what", "quantity", "unit", "unit_usd", "monthly_usd"}],
-                  "monthly_usd", "standard_monthly_usd", "hyperscale_monthly_usd",
-                  "scaled_out_monthly_usd", "scaled_out_tasks",
-                  "crossover_requests_per_month": int | null,
-                  "cheaper_below": "api-gateway" | "alb",
-                  "cheaper_above": "api-gateway" | "alb" | null}],
-      "shared": {"items": [...as above], "monthly_usd"},
-      "total_monthly_usd": float,
-      "scales": {"as_specified", "standard", "hyperscale",    # whole-stack totals
-                 "crossover_requests_per_month": int | null},  # every stage switched
-      "options": [{"change", "monthly_usd", "saving_usd"}],   # largest saving first
-      "recommendation": str,
-      "assumptions": {name: {"value", "why", "source"}}
-    }
-"""
+"""Rendering of a CostReport as aligned text tables for people (report_json has the JSON)."""
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 from compiler.cost.analysis import CostReport
 from compiler.cost.crossover import Crossover
 from compiler.cost.estimate import StageEstimate
 from compiler.cost.lines import LineItem
+from compiler.cost.network_items import NAT_FLOWS, NOT_THROUGH_NAT
 from compiler.cost.traffic import ACTIVE_PER_MINUTE, NEW_PER_SECOND
 
 DERIVATION = {
     NEW_PER_SECOND: "derived: one connection per request over the month",
     ACTIVE_PER_MINUTE: "derived: new connections per second x 60",
 }
+NOT_PRICED = (
+    "Not priced: Lambda invocations of the stack's helper functions (within the free tier),",
+    "S3 buckets, ECR API calls through the NAT (small), the account's free 5 GB of CloudWatch",
+    "Logs (not credited: an upper bound). ALB access logs are off.",
+)
 HEADER = f"  {'What':<58} {'Quantity':>12}  {'Unit':<26} {'Unit price':>10} {'Monthly':>10}"
 
 
@@ -51,7 +25,8 @@ def render_text(report: CostReport) -> str:
     """The report as aligned text tables."""
     lines = [*_heading(report), ""]
     for stage, ceiling in zip(report.estimate.stages, report.ceilings, strict=True):
-        lines.append(f"Stage {stage.name} ({stage.endpoint}, {stage.compute}, {_size(stage)})")
+        own = _own_traffic(report, stage)
+        lines.append(f"Stage {stage.name} ({stage.endpoint}, {stage.compute}, {_size(stage)}{own})")
         lines += [HEADER, *(_row(item) for item in stage.items)]
         lines.append(_total_row(f"Stage {stage.name}", stage.monthly_usd))
         lines.append(f"  scaled out to {_size(ceiling)}: {_money(ceiling.monthly_usd, 2)}/month")
@@ -59,6 +34,7 @@ def render_text(report: CostReport) -> str:
     lines += ["Shared", HEADER, *(_row(item) for item in report.estimate.shared)]
     lines += [_total_row("Shared", report.estimate.shared_usd), ""]
     lines.append(f"Total: ${report.estimate.monthly_usd:,.2f}/month")
+    lines += _budget(report)
     lines += ["", *_scales(report), "", *_options(report)]
     lines += ["", f"Recommendation: {report.recommendation}", "", *_assumptions(report)]
     return "\n".join(lines) + "\n"
@@ -72,12 +48,24 @@ def _size(stage: StageEstimate) -> str:
     return f"{tasks} on {stage.instances} instance" + ("" if stage.instances == 1 else "s")
 
 
+def _own_traffic(report: CostReport, stage: StageEstimate) -> str:
+    """`; its own traffic: N requests/month, K KB` for a stage with `stages[].traffic`."""
+    if stage.traffic == report.estimate.traffic:
+        return ""
+    t = stage.traffic
+    return f"; own traffic: {t.requests_per_month:,} requests/month, {t.avg_response_kb:g} KB"
+
+
 def _heading(report: CostReport) -> list[str]:
     p, t, lcu = report.prices, report.estimate.traffic, report.lcu
+    whose = "per stage"
+    if any(s.traffic != t for s in report.estimate.stages):
+        whose = "of the stages without their own"
     return [
         f"Monthly cost of {report.estimate.stack}: {p.region}, {p.currency}, prices "
         f"'{p.origin}' read {p.retrieved}, {p.hours_per_month:g} hours a month",
-        f"Traffic per stage: {t.requests_per_month:,} requests/month, "
+        _free_tiers(report),
+        f"Traffic {whose}: {t.requests_per_month:,} requests/month, "
         f"{t.avg_response_kb:g} KB average response",
         f"  peak new connections/s: {_plain(t.peak_new_connections_per_second)}"
         + _derived(t.derived, NEW_PER_SECOND),
@@ -87,6 +75,31 @@ def _heading(report: CostReport) -> list[str]:
         f"{lcu.active_connections:.4g}, processed bytes {lcu.processed_bytes:.4g} "
         f"({lcu.processed_gb_per_hour:.4g} GB/h), rule evaluations {lcu.rule_evaluations:.4g}"
         f" -> billed {lcu.billed:.4g} ({lcu.driver})",
+    ]
+
+
+def _free_tiers(report: CostReport) -> str:
+    """Which per-account free tiers the estimate credits to this stack."""
+    tiers = ", ".join(
+        f"{price.free_units or price.free_taken:g} {price.unit}"
+        for price in report.prices.free_tiers().values()
+    )
+    if report.prices.free_tier == "used":
+        return f"Free tiers: taken by other stacks of the account (--free-tier used): {tiers}"
+    return f"Free tiers: the account's credited to this stack ({tiers}); --free-tier used if not"
+
+
+def _budget(report: CostReport) -> list[str]:
+    budget = report.ir.alarms.monthly_budget
+    if budget is None:
+        return []
+    emails = ", ".join(report.ir.alarms.emails) or "nobody (alarms.emails is empty)"
+    amount = budget.amount_usd
+    money = f"${amount:,.0f}" if amount.is_integer() else f"${amount:,.2f}"
+    return [
+        f"Budget: {money}/month ({budget.reason}); alerts {emails} at 80% "
+        "of the forecast and 100% of the actual cost of the resources tagged "
+        f"{budget.tag[0]}={budget.tag[1]}"
     ]
 
 
@@ -162,105 +175,22 @@ def _assumptions(report: CostReport) -> list[str]:
     lines = ["Assumptions (from the price table; --prices FILE to change them)"]
     for name, a in sorted(report.prices.assumptions.items()):
         lines.append(f"  {name} = {a.value:g}: {a.why}")
-    lines.append("  Not priced: internet data transfer out (the same for both scales), Lambda")
+    lines += _nat_notes(report)
     lines.append(
-        "  invocations of the stack's helper functions (within the free tier), S3 buckets."
+        "  Not priced: Lambda invocations of the stack's helper functions (within the free"
+    )
+    lines.append("  tier), S3 buckets, ECR API calls through the NAT (small), the account's free")
+    lines.append(
+        "  5 GB of CloudWatch Logs (not credited: an upper bound). ALB access logs are off."
     )
     return lines
 
 
-def render_json(report: CostReport) -> str:
-    """The report as the JSON document described in the module docstring."""
-    return json.dumps(report_as_dict(report), indent=2, sort_keys=True) + "\n"
-
-
-def report_as_dict(report: CostReport) -> dict[str, Any]:
-    """The report as JSON-ready data."""
-    e, p, t, lcu = report.estimate, report.prices, report.estimate.traffic, report.lcu
-    return {
-        "stack": e.stack,
-        "prices": {
-            "origin": p.origin,
-            "region": p.region,
-            "currency": p.currency,
-            "retrieved": p.retrieved,
-            "hours_per_month": p.hours_per_month,
-        },
-        "traffic": {
-            "requests_per_month": t.requests_per_month,
-            "avg_response_kb": t.avg_response_kb,
-            "peak_new_connections_per_second": _num(t.peak_new_connections_per_second),
-            "peak_active_connections_per_minute": _num(t.peak_active_connections_per_minute),
-            "derived": list(t.derived),
-        },
-        "lcu": {
-            "new_connections": _num(lcu.new_connections),
-            "active_connections": _num(lcu.active_connections),
-            "processed_bytes": _num(lcu.processed_bytes),
-            "rule_evaluations": _num(lcu.rule_evaluations),
-            "processed_gb_per_hour": _num(lcu.processed_gb_per_hour),
-            "billed": _num(lcu.billed),
-            "driver": lcu.driver,
-        },
-        "stages": [_stage_dict(report, i) for i in range(len(e.stages))],
-        "shared": {"items": [_item(i) for i in e.shared], "monthly_usd": _usd(e.shared_usd)},
-        "total_monthly_usd": _usd(e.monthly_usd),
-        "scales": {
-            "as_specified": _usd(e.monthly_usd),
-            "standard": _usd(report.standard.monthly_usd),
-            "hyperscale": _usd(report.hyperscale.monthly_usd),
-            "crossover_requests_per_month": report.stack_crossover.requests_per_month,
-        },
-        "options": [
-            {
-                "change": o.change,
-                "monthly_usd": _usd(o.monthly_usd),
-                "saving_usd": _usd(o.saving_usd),
-            }
-            for o in report.options
-        ],
-        "recommendation": report.recommendation,
-        "assumptions": {
-            name: {"value": a.value, "why": a.why, "source": a.source}
-            for name, a in sorted(p.assumptions.items())
-        },
-    }
-
-
-def _stage_dict(report: CostReport, i: int) -> dict[str, Any]:
-    stage, crossover = report.estimate.stages[i], report.crossovers[i]
-    return {
-        "name": stage.name,
-        "endpoint": stage.endpoint,
-        "compute": stage.compute,
-        "tasks": stage.tasks,
-        "instances": stage.instances,
-        "alarms": stage.alarms,
-        "items": [_item(item) for item in stage.items],
-        "monthly_usd": _usd(stage.monthly_usd),
-        "standard_monthly_usd": _usd(report.standard.stages[i].monthly_usd),
-        "hyperscale_monthly_usd": _usd(report.hyperscale.stages[i].monthly_usd),
-        "scaled_out_monthly_usd": _usd(report.ceilings[i].monthly_usd),
-        "scaled_out_tasks": report.ceilings[i].tasks,
-        "crossover_requests_per_month": crossover.requests_per_month,
-        "cheaper_below": crossover.cheaper_below,
-        "cheaper_above": crossover.cheaper_above,
-    }
-
-
-def _item(item: LineItem) -> dict[str, Any]:
-    return {
-        "what": item.what,
-        "quantity": _num(item.quantity),
-        "unit": item.unit,
-        "unit_usd": item.unit_usd,
-        "monthly_usd": _usd(item.monthly_usd),
-    }
-
-
-def _usd(value: float) -> float:
-    return round(value, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-
-def _num(value: float) -> float:
-    return float(f"{value:.6g}")
+def _nat_notes(report: CostReport) -> list[str]:
+    network = report.ir.network
+    if network.tasks_in_public_subnets:
+        return ["  Tasks have public IPs: no traffic crosses a NAT."]
+    return [
+        f"  Through the NAT: {'; '.join(NAT_FLOWS)}.",
+        f"  Not through it: {'; '.join(NOT_THROUGH_NAT)}.",
+    ]

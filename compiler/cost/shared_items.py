@@ -1,10 +1,12 @@
 """Line items billed once per stack: the NAT, the pipeline, the registry, secrets, and
-the account's free alarms credited against the stages' alarms."""
+the account's free tiers (alarms, data out) credited once against the stages' use."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from compiler.cost.lines import LineItem, instance_hours, priced
-from compiler.cost.prices import PriceKey, PriceTable
+from compiler.cost.prices import Price, PriceKey, PriceTable
 from compiler.ir.model import StackIR
 
 MB_PER_GB = 1024
@@ -15,14 +17,25 @@ CODEBUILD_PRICE: dict[str, PriceKey] = {
 }
 
 
-def shared_items(ir: StackIR, prices: PriceTable, stage_alarms: int) -> list[LineItem]:
-    """Every shared line item; `stage_alarms` is the alarm count summed over stages."""
+FREE_TIER_CREDITS = {
+    "cloudwatch_alarm_month": "CloudWatch alarms free tier (per account)",
+    "data_transfer_out_gb": "Data out free tier (per account)",
+}
+
+
+def shared_items(ir: StackIR, prices: PriceTable, credited: Mapping[str, float]) -> list[LineItem]:
+    """Every shared line item; `credited` sums, per price key, the stages' quantities billed
+    beyond that price's per-account free tier (alarms, data out)."""
     return [
         *_nat(ir, prices),
         *_pipeline(ir, prices),
         *_registry(ir, prices),
         *_secrets(ir, prices),
-        *_alarm_free_tier(prices, stage_alarms),
+        *(
+            item
+            for key, what in FREE_TIER_CREDITS.items()
+            for item in free_tier_credit(what, prices.prices[key], credited.get(key, 0.0))
+        ),
     ]
 
 
@@ -33,16 +46,16 @@ def _nat(ir: StackIR, prices: PriceTable) -> list[LineItem]:
     if network.nat_gateways:
         n = network.nat_gateways
         return [
-            *priced(f"NAT gateways x{n}", prices.price("nat_gateway_hour"), n * hours),
-            *priced(f"NAT gateway public IPv4 x{n}", ipv4, n * hours),
+            *priced(f"NAT gateways x{n}", prices.price("nat_gateway_hour"), n * hours, "NAT"),
+            *priced(f"NAT gateway public IPv4 x{n}", ipv4, n * hours, "NAT public IPv4"),
         ]
     if network.nat_instance_type:
         instance_type = network.nat_instance_type
         hourly = prices.instance_hourly(instance_type)
         root_gb = prices.assume("nat_instance_root_volume_gib")
         return [
-            *instance_hours(f"NAT instance {instance_type}", hourly, hours),
-            *priced("NAT instance public IPv4", ipv4, hours),
+            *instance_hours(f"NAT instance {instance_type}", hourly, hours, "NAT"),
+            *priced("NAT instance public IPv4", ipv4, hours, "NAT public IPv4"),
             *priced("NAT instance EBS gp3 root volume", prices.price("ebs_gp3_gb_month"), root_gb),
         ]
     return []
@@ -63,7 +76,12 @@ def _pipeline(ir: StackIR, prices: PriceTable) -> list[LineItem]:
             prices.price("codepipeline_v2_action_minute"),
             action_minutes,
         ),
-        *priced(f"CodeBuild {ir.pipeline.compute_type} minutes", codebuild, codebuild_minutes),
+        *priced(
+            f"CodeBuild {ir.pipeline.compute_type} minutes",
+            codebuild,
+            codebuild_minutes,
+            "CodeBuild minutes",
+        ),
         *priced("Build logs ingested", prices.price("logs_ingest_gb"), log_gb),
     ]
 
@@ -87,11 +105,11 @@ def _secrets(ir: StackIR, prices: PriceTable) -> list[LineItem]:
     return priced("Secrets Manager secrets", prices.price("secrets_manager_secret_month"), count)
 
 
-def _alarm_free_tier(prices: PriceTable, stage_alarms: int) -> list[LineItem]:
-    price = prices.price("cloudwatch_alarm_month")
-    credit = price.charge(stage_alarms) - stage_alarms * price.marginal_usd
+def free_tier_credit(what: str, price: Price, quantity: float) -> list[LineItem]:
+    """The per-account free units of `price`, credited once against `quantity` that the
+    stages billed at the paid tiers (nothing once the free tier is taken)."""
+    credit = price.charge(quantity) - price.without_free_tier().charge(quantity)
     if credit >= 0:
         return []
-    free = round(-credit / price.marginal_usd)
-    what = "CloudWatch alarms free tier (per account)"
-    return [LineItem(what, free, price.unit, -price.marginal_usd, credit)]
+    free = min(quantity, price.free_units)
+    return [LineItem(what, free, price.unit, -price.marginal_usd, credit, what)]

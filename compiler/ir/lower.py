@@ -14,23 +14,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from compiler.ir.lower_stage import lower_stage
+from compiler.ir.lower_traffic import lower_traffic
 from compiler.ir.model import (
     IR_VERSION,
     AlarmsIR,
+    BudgetIR,
     NetworkIR,
     PipelineIR,
     RegistryIR,
     SourceIR,
     StackIR,
     SubnetIR,
-    TrafficIR,
     WebhookIR,
 )
 from compiler.spec.resolve import ResolvedSpec
 
-SECONDS_PER_MONTH = 730 * 3600  # AWS prices a month as 730 hours
 NAT_INSTANCE_TYPE = "t3.nano"  # smallest current-generation x86 type: NAT needs little
 KEEP_UNTAGGED_IMAGES = 25
+# With a budget, every resource carries this tag (the stack's name): the budget's filter.
+BUDGET_TAG = "tinystack-stack"
 CODEBUILD_COMPUTE = {
     "small": "BUILD_GENERAL1_SMALL",
     "medium": "BUILD_GENERAL1_MEDIUM",
@@ -43,12 +45,14 @@ def lower(spec: ResolvedSpec) -> StackIR:
     data = spec.data
     name = str(data["name"])
     stage_names = tuple(stage.name for stage in spec.stages)
+    alarms = data["alarms"]
+    tags, budget = _tags_and_budget(data["tags"], alarms.get("monthly_budget"), name)
     return StackIR(
         ir_version=IR_VERSION,
         name=name,
         description=str(data.get("description") or f"tinystack stack {name}"),
-        tags=tuple(sorted((str(k), str(v)) for k, v in data["tags"].items())),
-        traffic=_traffic(data["traffic"]),
+        tags=tags,
+        traffic=lower_traffic(data["traffic"]),
         network=_network(data["network"]),
         registry=RegistryIR(
             scan_on_push=True,
@@ -57,7 +61,7 @@ def lower(spec: ResolvedSpec) -> StackIR:
         ),
         source=_source(name, data.get("source")),
         pipeline=_pipeline(data["pipeline"]),
-        alarms=AlarmsIR(emails=tuple(data["alarms"]["emails"])),
+        alarms=AlarmsIR(emails=tuple(alarms["emails"]), monthly_budget=budget),
         stages=tuple(
             lower_stage(name, stage, spec.stages[i - 1].name if i else None)
             for i, stage in enumerate(spec.stages)
@@ -65,26 +69,21 @@ def lower(spec: ResolvedSpec) -> StackIR:
     )
 
 
-def _traffic(t: Mapping[str, Any]) -> TrafficIR:
-    # Unset peaks assume one connection per request, spread over the month, each
-    # living under a minute; stated as derived so `tsc cost` can say so.
-    requests = int(t["requests_per_month"])
-    derived: list[str] = []
-    new_per_second = t.get("peak_new_connections_per_second")
-    if new_per_second is None:
-        new_per_second = requests / SECONDS_PER_MONTH
-        derived.append("peak_new_connections_per_second")
-    active_per_minute = t.get("peak_active_connections_per_minute")
-    if active_per_minute is None:
-        active_per_minute = float(new_per_second) * 60
-        derived.append("peak_active_connections_per_minute")
-    return TrafficIR(
-        requests_per_month=requests,
-        avg_response_kb=float(t["avg_response_kb"]),
-        peak_new_connections_per_second=float(new_per_second),
-        peak_active_connections_per_minute=float(active_per_minute),
-        derived=tuple(derived),
-    )
+def _tags_and_budget(
+    written: Mapping[str, Any], budget: Any, name: str
+) -> tuple[tuple[tuple[str, str], ...], BudgetIR | None]:
+    """The stack's tags and `alarms.monthly_budget`; a budget adds the tag it filters on
+    (a `tinystack-stack` the spec writes itself is kept). `auto` stays open for the cost
+    pass (compiler.cost.budget)."""
+    tags = {str(k): str(v) for k, v in written.items()}
+    if budget is None:
+        return tuple(sorted(tags.items())), None
+    tag = (BUDGET_TAG, tags.setdefault(BUDGET_TAG, name))
+    if budget == "auto":
+        result = BudgetIR("auto", 0.0, "auto: the estimate x 1.25", tag)
+    else:
+        result = BudgetIR(float(budget), float(budget), "alarms.monthly_budget", tag)
+    return tuple(sorted(tags.items())), result
 
 
 def _network(n: Mapping[str, Any]) -> NetworkIR:

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from compiler.data.capacity import instance_capacity, tasks_per_instance
 from compiler.data.tables import instance_table, instance_types
+from compiler.ir.lower_traffic import lower_traffic
 from compiler.ir.model import (
     AppIR,
     AuthorizerIR,
@@ -46,6 +47,7 @@ def lower_stage(stack: str, stage: ResolvedStage, previous: str | None) -> Stage
             namespace=f"{prefix}.internal",
             service_discovery="app",
         ),
+        traffic=lower_traffic(v["traffic"]) if stage.overrides("traffic") else None,
     )
 
 

@@ -105,8 +105,23 @@ class PipelineIR:
 
 
 @dataclass(frozen=True)
+class BudgetIR:
+    """`alarms.monthly_budget`: an AWS Budgets cost budget over the stack's tagged resources.
+
+    After lowering, `auto` has no amount yet (0); the cost pass (compiler.cost.budget) sets
+    `amount_usd` to the estimate x 1.25 rounded up to a whole dollar and says so in `reason`.
+    """
+
+    requested: float | Literal["auto"]
+    amount_usd: float
+    reason: str
+    tag: tuple[str, str]  # the cost allocation tag (key, value) every resource carries
+
+
+@dataclass(frozen=True)
 class AlarmsIR:
     emails: tuple[str, ...]
+    monthly_budget: BudgetIR | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +248,8 @@ class StageIR:
     scaling: ScalingIR
     endpoint: EndpointIR
     names: StageNamesIR
+    # the stage's own load (`stages[].traffic` merged over `traffic`); None: the stack's
+    traffic: TrafficIR | None = None
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,10 @@ def _cell(text: str) -> str:
 
 
 def _type(schema: Mapping[str, Any]) -> str:
-    kind = _TYPES.get(str(schema.get("type")), str(schema.get("type", "")))
+    given = schema.get("type", "")
+    if isinstance(given, list):  # a union such as a number or `auto`
+        return " or ".join(_TYPES.get(str(kind), str(kind)) for kind in given)
+    kind = _TYPES.get(str(given), str(given))
     items = schema.get("items")
     if kind == "list" and isinstance(items, Mapping):
         return f"list of {_TYPES.get(str(items.get('type')), 'values')}"

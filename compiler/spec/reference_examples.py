@@ -88,11 +88,13 @@ pipeline:
     "alarms": """\
 alarms:
   emails: [ops@example.com, oncall@example.com]
+  monthly_budget: auto          # the estimate x 1.25; or a number of USD
 """,
     "stages": """\
 stages:
   - name: dev
     environment: {STAGE: dev}
+    traffic: {requests_per_month: 10000}  # priced at its own load, not prod's
   - name: prod
     approval: true
     scale: hyperscale           # an ALB in front of prod only

@@ -23,11 +23,12 @@ _STAGE_OVERRIDES: dict[str, tuple[str, ...]] = {
     "endpoint": ("endpoint",),
     "compute": ("compute",),
     "scaling": ("scaling",),
+    "traffic": ("traffic",),
     "environment": ("app", "environment"),
     "secrets": ("app", "secrets"),
 }
 # The per-stage view: these top-level keys, merged with the stage's overrides.
-STAGE_KEYS: tuple[str, ...] = ("scale", "app", "compute", "scaling", "endpoint")
+STAGE_KEYS: tuple[str, ...] = ("scale", "app", "compute", "scaling", "endpoint", "traffic")
 DEFAULT_STAGE_NAME = "dev"
 
 
@@ -52,6 +53,11 @@ class ResolvedStage:
     values: dict[str, Any]
     origins: Mapping[KeyPath, KeyPath] = field(repr=False)
     entry: KeyPath  # the stage's own entry: ("stages", i), or () for the implicit stage
+
+    def overrides(self, key: str) -> bool:
+        """Whether the stage's own entry writes top-level key `key` (e.g. its `traffic`)."""
+        written = self.origins.get((key,))
+        return written is not None and written[:1] == ("stages",)
 
     def origin(self, path: tuple[str, ...]) -> KeyPath:
         """Where the value at `path` was written, else its nearest written ancestor."""

@@ -47,6 +47,7 @@ _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "Yes", "No", "
 # Extra guidance for a path, whatever the error there.
 _PATH_HINTS: dict[KeyPath, str] = {
     ("version",): "This compiler reads version 1 of the tinystack language.",
+    ("alarms", "monthly_budget"): "Give a number of USD, or auto (the estimate x 1.25).",
 }
 # Readable forms of the key-name patterns (propertyNames carry no description).
 _KEY_PATTERN_HINTS = {

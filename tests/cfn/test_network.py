@@ -137,3 +137,31 @@ def test_outputs_are_the_wiring_names_and_tasks_default_to_private() -> None:
 def test_every_taggable_resource_carries_the_stack_tags(egress: str) -> None:
     ir = variant(egress=egress, tags={"team": "platform", "cost-center": "42"})
     assert untagged(build_network(ir), dict(ir.tags)) == []
+
+
+@pytest.mark.parametrize(
+    ("egress", "nat", "compute", "task_tables"),
+    [
+        ("nat-gateway", "single", "ec2", ["PrivateRouteTable1"]),
+        ("nat-gateway", "per-az", "ec2", ["PrivateRouteTable1", "PrivateRouteTable2"]),
+        ("nat-instance", "single", "ec2", ["PrivateRouteTable1"]),
+        ("public-ip", "single", "fargate", ["PublicRouteTable"]),
+    ],
+)
+def test_an_s3_gateway_endpoint_serves_the_route_tables_of_the_tasks(
+    egress: str, nat: str, compute: str, task_tables: list[str]
+) -> None:
+    """ECR serves image layers from S3: with the endpoint, pulls do not cross the NAT (the
+    cost model prices them at the endpoint's $0). Every subnet the tasks use is covered."""
+    template = build_network(variant(egress=egress, nat=nat, compute=compute))
+    endpoint = only(template, "AWS::EC2::VPCEndpoint")
+    assert endpoint["VpcEndpointType"] == "Gateway"
+    assert endpoint["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.s3"}
+    assert endpoint["RouteTableIds"] == [{"Ref": table} for table in task_tables]
+    tasks = outputs(template)[NetworkOut.TASK_SUBNET_IDS]["Fn::Join"][1]
+    routed = {
+        a["Properties"]["SubnetId"]["Ref"]
+        for a in of_type(template, "AWS::EC2::SubnetRouteTableAssociation").values()
+        if a["Properties"]["RouteTableId"] in endpoint["RouteTableIds"]
+    }
+    assert {ref["Ref"] for ref in tasks} <= routed

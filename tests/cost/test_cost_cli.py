@@ -48,11 +48,16 @@ def test_every_example_prints_its_table(example: Path) -> None:
 def test_json_has_the_documented_shape() -> None:
     data = run_json(str(ROOT / "examples" / "crud-api.yaml"))
     assert set(data) == {
-        "stack", "prices", "traffic", "lcu", "stages", "shared", "total_monthly_usd",
-        "scales", "options", "recommendation", "assumptions",
+        "stack", "prices", "free_tier", "traffic", "lcu", "stages", "shared",
+        "total_monthly_usd", "budget", "nat", "scales", "options", "recommendation",
+        "assumptions",
     }  # fmt: skip
+    assert data["free_tier"] == "available" and data["budget"] is None
+    # crud-api's tasks reach out through a NAT instance
+    assert data["nat"]["through"] == ["service logs to CloudWatch", "the app's outbound calls"]
+    assert "image layers (S3 gateway endpoint)" in data["nat"]["not_through"]
     stage = data["stages"][0]
-    assert {"name", "endpoint", "items", "monthly_usd", "standard_monthly_usd",
+    assert {"name", "endpoint", "items", "monthly_usd", "standard_monthly_usd", "traffic",
             "hyperscale_monthly_usd", "crossover_requests_per_month"} <= set(stage)  # fmt: skip
     assert set(stage["items"][0]) == {"what", "quantity", "unit", "unit_usd", "monthly_usd"}
     parts = sum(s["monthly_usd"] for s in data["stages"]) + data["shared"]["monthly_usd"]
@@ -216,3 +221,20 @@ def test_the_readme_figures_are_the_estimates() -> None:
         f"${stage['hyperscale_monthly_usd']:.2f}/month for 100,000 requests/month"
     )
     assert reason in section
+
+
+def test_the_readme_crossovers_are_the_solved_ones() -> None:
+    from cost_specs import REFERENCE_TRAFFIC, lowered
+
+    from compiler.cost.crossover import solve_crossover
+    from compiler.cost.prices import builtin_prices
+
+    section = " ".join(readme_cost_section().split())
+    ir = lowered(traffic=REFERENCE_TRAFFIC)
+    reference = solve_crossover(ir, ir.stages[0], builtin_prices(), ir.traffic)
+    assert reference.requests_per_month is not None
+    millions = reference.requests_per_month / 1e6
+    assert f"cross at about {millions:.1f} million requests a month" in section
+    default = run_json(str(ROOT / "examples" / "minimal.yaml"))["scales"]
+    stack = default["crossover_requests_per_month"] / 1e6
+    assert f"whole default stack crosses at about {stack:.1f} million" in section

@@ -114,13 +114,6 @@ def test_nat_is_shared_once(network: dict[str, Any], expected: dict[str, float])
     assert nat == pytest.approx(expected)
 
 
-def test_nat_gateway_data_is_billed_per_stage_and_not_through_an_instance() -> None:
-    gateway = lines(estimate_cost(lowered(), PRICES))
-    assert gateway["NAT gateway data processed"] == pytest.approx(2 * 0.045)
-    instance = lines(estimate_cost(lowered(network={"egress": "nat-instance"}), PRICES))
-    assert "NAT gateway data processed" not in instance
-
-
 def test_secrets_are_counted_once_across_stages() -> None:
     arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
     ssm = "arn:aws:ssm:us-east-1:123456789012:parameter/app/key"

@@ -70,17 +70,21 @@ def test_432_million_requests_through_http_api_cost_418_80_tiered_not_432() -> N
     assert sum(i.monthly_usd for i in requests) == pytest.approx(418.80)
 
 
-def test_crossover_of_the_texts_example_is_solved_near_25_million_not_half_a_million() -> None:
+def test_crossover_of_the_texts_example_is_solved_near_22_million_not_half_a_million() -> None:
     ir = lowered(traffic=REFERENCE_TRAFFIC)
     crossover = solve_crossover(ir, ir.stages[0], PRICES, ir.traffic)
-    # Per million requests of this shape: HTTP API $1.00 against LCUs of
+    # Per million requests of this shape: HTTP API $1.00 and its access log lines (0.25 KB
+    # each: 0.2384 GB ingested at $0.50 and kept 3 months at $0.03, $0.1407) against LCUs of
     # 730 x 0.008 x (1e6 / 432e6 x 166.67 / 25) = $0.0901. The ALB adds $16.43 of hours,
     # $7.30 for its two public IPv4 addresses and two more alarms ($0.20); the HTTP API adds
-    # its Cloud Map zone and one registered task ($0.60). So (16.425 + 7.30 + 0.20 - 0.60) / 0.9099.
-    expected = (16.425 + 7.30 + 0.20 - 0.60) / (
-        1.0 - 730 * 0.008 * REFERENCE_NEW_PER_SECOND / 25 / 432
-    )
+    # its Cloud Map zone and one registered task ($0.60). Data out, logs and NAT traffic are
+    # the same behind either. So (16.425 + 7.30 + 0.20 - 0.60) / 1.0506, about 22.2 million
+    # (25.6 million before the access logs were priced).
+    access_logs = 0.25e6 / 1024**2 * (0.50 + 3 * 0.03)
+    lcus = 730 * 0.008 * REFERENCE_NEW_PER_SECOND / 25 / 432
+    expected = (16.425 + 7.30 + 0.20 - 0.60) / (1.0 + access_logs - lcus)
     assert crossover.requests_per_month == pytest.approx(expected * 1e6, rel=1e-6)
+    assert crossover.requests_per_month == pytest.approx(22.2e6, rel=0.01)
     assert (crossover.cheaper_below, crossover.cheaper_above) == ("api-gateway", "alb")
     # The text's thresholds (500,000 and 1,000,000 a month) are both far below it.
     assert crossover.requests_per_month > 20 * 1_000_000
@@ -91,7 +95,24 @@ def test_the_texts_46_dollar_dev_stack_is_the_default_spec_before_the_ipv4_charg
     Since February 2024 AWS bills every public IPv4 address ($3.65/month for the NAT
     gateway's); without it the same stack lands on the text's "about $46"."""
     estimate = estimate_cost(lowered(), PRICES)
-    assert estimate.monthly_usd == pytest.approx(49.11, abs=0.01)
+    gb = 100_000 / 1024**2  # GB per KB per request at 100,000 requests
+    logs = 0.25 * gb * (0.50 + 3 * 0.03)  # ingested, then kept three months
+    stage = (
+        0.10 + 0.50 + 0.10  # HTTP API requests, Cloud Map zone and its one task
+        + logs + logs  # the HTTP API's access log and the service's own log
+        + 0.0104 * 730 + 30 * 0.08 + 7 * 0.10  # t3.micro, its 30 GB disk, 7 alarms
+        + (0.25 + 2) * gb * 0.045  # NAT processing: the logs and 2 KB of outbound calls
+        + (0.25 + 2) * gb / 2 * 2 * 0.01  # half of it from the other zone, billed out and in
+        + 8 * gb * 0.09  # responses out (credited back: inside the free 100 GB)
+    )  # fmt: skip
+    shared = (
+        32.85 + 3.65  # the NAT gateway and its address
+        + 260 * 0.002 + 220 * 0.005 + 80 / 1024 * 0.50  # pipeline and build minutes, logs
+        + 1.55 * 0.10  # ECR storage
+        - 7 * 0.10 - 8 * gb * 0.09  # the account's free alarms and data out
+    )  # fmt: skip
+    assert estimate.monthly_usd == pytest.approx(stage + shared)
+    assert estimate.monthly_usd == pytest.approx(49.05, abs=0.005)
     (nat_ip,) = item(estimate.shared, "NAT gateway public IPv4")
     (nat,) = item(estimate.shared, "NAT gateways x1")
     assert nat.monthly_usd == pytest.approx(32.85)  # most of the bill is the NAT gateway

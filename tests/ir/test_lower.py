@@ -196,3 +196,31 @@ def test_largest_traffic_the_schema_allows_gives_finite_prices() -> None:
     choice = ir.stages[0].endpoint.choice
     assert "inf" not in choice.reason and choice.hyperscale_monthly_usd is not None
     json.dumps(ir_as_dict(ir), allow_nan=False)  # --emit-ir stays valid JSON
+
+
+def test_a_stage_traffic_merges_over_the_stacks_and_others_keep_the_stacks() -> None:
+    ir = lowered(
+        spec(
+            traffic={"requests_per_month": 5_000_000, "avg_response_kb": 20},
+            stages=[{"name": "dev", "traffic": {"requests_per_month": 2_628}}, {"name": "prod"}],
+        )
+    )
+    dev, prod = ir.stages
+    assert prod.traffic is None  # priced at the stack's profile
+    assert dev.traffic is not None
+    assert (dev.traffic.requests_per_month, dev.traffic.avg_response_kb) == (2_628, 20)
+    assert dev.traffic.peak_new_connections_per_second == pytest.approx(0.001)  # its own
+    assert ir.traffic.requests_per_month == 5_000_000
+
+
+def test_a_budget_tags_every_resource_with_the_stack_it_filters_on() -> None:
+    ir = lowered(spec(tags={"team": "web"}, alarms={"monthly_budget": 40, "emails": ["a@b.co"]}))
+    budget = ir.alarms.monthly_budget
+    assert budget is not None and (budget.requested, budget.amount_usd) == (40, 40)
+    assert budget.tag == ("tinystack-stack", "crud-api")
+    assert ir.tags == (("team", "web"), ("tinystack-stack", "crud-api"))
+    plain = lowered(spec(tags={"team": "web"}))
+    assert plain.alarms.monthly_budget is None and plain.tags == (("team", "web"),)
+    own = lowered(spec(tags={"tinystack-stack": "shop-eu"}, alarms={"monthly_budget": 9}))
+    assert own.alarms.monthly_budget is not None
+    assert own.alarms.monthly_budget.tag == ("tinystack-stack", "shop-eu")  # the spec's kept

@@ -159,6 +159,14 @@ CASES = [
      "in a URL; environment values are written into the templates in plain text"),
      "Store it in Secrets Manager or SSM Parameter Store and name its ARN under 'secrets' as "
      "DB_URL."),
+    # Budget
+    ("budget-alerts-nobody", "alarms: {monthly_budget: auto}\n", "TS281",
+     (W, "alarms.monthly_budget", 3, 10, "the monthly budget alerts nobody: alarms.emails is "
+      "empty"), "Add alarms.emails; the budget still shows in the AWS Budgets console."),
+    ("budget-emails", "alarms:\n  monthly_budget: 50\n  emails: ["
+     + ", ".join(f"a{i}@example.com" for i in range(11)) + "]\n", "TS282",
+     (E, "alarms.emails", 5, 3, "has 11 addresses; a budget alerts at most 10 email addresses"),
+     "Keep 10, or send the alerts to a mailing list."),
 ]  # fmt: skip
 
 

@@ -3,8 +3,10 @@
 VPC (DNS support and hostnames), one public and one private subnet per availability zone,
 an internet gateway and routes, and the private subnets' way out per `network.egress`:
 NAT gateway(s) with Elastic IPs, one NAT instance, or nothing (public-ip: tasks run in
-the public subnets with public IPs). AZs are picked by index from `Fn::GetAZs` unless the
-`Az1`..`Az3` parameters name them. Outputs: `NetworkOut.*` (subnet lists comma-joined).
+the public subnets with public IPs). An S3 gateway endpoint (free) routes the tasks'
+route tables to S3, so image layers (ECR serves them from S3) never cross a NAT. AZs are
+picked by index from `Fn::GetAZs` unless the `Az1`..`Az3` parameters name them.
+Outputs: `NetworkOut.*` (subnet lists comma-joined).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from troposphere import (
     Parameter,
     Ref,
     Select,
+    Sub,
     Template,
     ec2,
 )
@@ -162,6 +165,21 @@ def _private_tables(template: Template, ir: StackIR, public_ids: list[str]) -> l
     return [table]
 
 
+def _s3_endpoint(template: Template, ir: StackIR, tables: list[str]) -> None:
+    """The S3 gateway endpoint on the route tables of the subnets the tasks run in.
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"""
+    template.add_resource(
+        ec2.VPCEndpoint(
+            "S3GatewayEndpoint",
+            VpcId=Ref("Vpc"),
+            ServiceName=Sub("com.amazonaws.${AWS::Region}.s3"),
+            VpcEndpointType="Gateway",
+            RouteTableIds=[Ref(table) for table in tables],
+            **tag_list(ir, Name=f"{ir.name}-s3"),
+        )
+    )
+
+
 def _outputs(template: Template, ir: StackIR, public: list[str], private: list[str]) -> None:
     tasks = public if ir.network.tasks_in_public_subnets else private
     values = {
@@ -188,5 +206,7 @@ def build_network(ir: StackIR) -> Template:
     for i, (pub, priv) in enumerate(zip(public, private, strict=True)):
         _associate(template, pub, "PublicRouteTable")
         _associate(template, priv, tables[min(i, len(tables) - 1)])
+    task_tables = ["PublicRouteTable"] if ir.network.tasks_in_public_subnets else tables
+    _s3_endpoint(template, ir, task_tables)
     _outputs(template, ir, public, private)
     return template

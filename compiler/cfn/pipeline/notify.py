@@ -59,6 +59,7 @@ def add_failure_rule(
             EventPattern=pattern,
             State="ENABLED",
             Targets=[events.Target(Id="topic", Arn=Ref(topic), InputTransformer=message)],
+            **tag_list(ir),
         )
     )
     publish = {

@@ -176,5 +176,6 @@ def add_upload_trigger(
             EventPattern=pattern,
             State="ENABLED",
             Targets=[events.Target(Id="pipeline", Arn=arn, RoleArn=GetAtt(role, "Arn"))],
+            **tag_list(ir),
         )
     )

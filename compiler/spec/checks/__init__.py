@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from compiler.diagnostics import Diagnostic, Rule
 from compiler.spec.checks.aws_values import check_description, check_tag_values
+from compiler.spec.checks.budget import check_budget_alerts
 from compiler.spec.checks.capacity import (
     check_cluster_room,
     check_fargate_size,
@@ -53,6 +54,7 @@ SPEC_CHECKS: tuple[SpecCheck, ...] = (
     check_stage_names,
     check_tag_values,
     check_description,
+    check_budget_alerts,
 )
 # every rule the semantic checks report, as each check declares it
 RULES: tuple[Rule, ...] = (
