@@ -63,6 +63,17 @@ def _bundle(source: Path, out_root: Path) -> Any:
     return read_bundle(_compile_first(source, out_root))
 
 
+def _price_change(before: str | None, after: str, new_stack: bool) -> list[str]:
+    """The cost line of a diff: the deployed and the new IR priced by the cost model."""
+    from compiler.cost.change import change_from_json, render_change
+    from compiler.ir.read import IrReadError
+
+    try:
+        return render_change(change_from_json(before, after, new_stack))
+    except IrReadError as exc:  # a folder compiled by another tinystack
+        return [f"cost: unknown (the compiled IR: {exc})"]
+
+
 def _confirm(question: str) -> bool:
     """Ask on stderr; a closed stdin or Ctrl-C at the prompt is Unanswered, not click's abort."""
     from compiler.deploy.errors import Unanswered
@@ -99,7 +110,9 @@ def _run(kind: str, source: Path, out_root: Path, yes: bool, as_json: bool,
         _note_remembered(where, spec)
     aws = session(where)
     out, err = consoles()
-    opts = Options(where.stack_name, where.bucket, where.prefix, create_bucket, yes, as_json)
+    opts = Options(
+        where.stack_name, where.bucket, where.prefix, create_bucket, yes, as_json, _price_change
+    )
     flow = run_deploy if kind == "deploy" else run_diff
     done = flow(aws, bundle, opts, Io(out, err, _confirm))
     if kind == "deploy" and spec is not None and done.bucket:

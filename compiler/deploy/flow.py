@@ -16,6 +16,7 @@ from rich.console import Console
 from compiler.deploy import changes, report, upload, values
 from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import Bundle, file_stem
+from compiler.deploy.cost_note import PriceChange, cost_note
 from compiler.deploy.errors import DeployError, Unanswered
 from compiler.deploy.preflight import CONNECTIONS_CONSOLE, Preflight, preflight
 from compiler.deploy.watch import last_event_time, watch
@@ -32,6 +33,7 @@ class Options:
     create_bucket: bool
     yes: bool
     as_json: bool
+    price: PriceChange | None = None  # prices the deployed and new IR for the cost line
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,12 @@ def _discard(aws: Aws, prepared: _Prepared, summary: changes.ChangeSummary) -> N
         aws.call("cloudformation", "delete_stack", StackName=summary.stack_id)
 
 
+def _print_cost(aws: Aws, bundle: Bundle, prepared: _Prepared, opts: Options, to: Console) -> None:
+    """The monthly estimate before and after the change (compiler.deploy.cost_note)."""
+    for line in cost_note(aws, bundle, prepared.state, opts.price):
+        to.print(line, soft_wrap=True, markup=False)
+
+
 def _refusal(io: Io) -> str | None:
     """None when the user confirms; otherwise why nothing is deployed."""
     try:
@@ -137,6 +145,7 @@ def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> Done:
         io.out.out(report.summary_json(summary), end="")
     else:
         report.render_summary(io.out, summary, prepared.stack_name)
+        _print_cost(aws, bundle, prepared, opts, io.out)
     _discard(aws, prepared, summary)
     return Done(0, prepared.bucket)
 
@@ -180,6 +189,7 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> Done:
     summary = _summary(aws, prepared)
     # with --json, stdout carries one document at the end; the person confirming reads stderr
     report.render_summary(io.err if opts.as_json else io.out, summary, prepared.stack_name)
+    _print_cost(aws, bundle, prepared, opts, io.err if opts.as_json else io.out)
     refusal = None if opts.yes else _refusal(io)
     if refusal is not None:
         # an unanswered prompt is a no: leave no change set (or empty new stack) behind
