@@ -7,6 +7,7 @@ figure is the folder about to be deployed. A stack deployed without one says so.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,32 @@ def test_a_stack_synced_by_hand_is_priced_from_its_own_ir(aws, tsc, compile_exam
     shown = tsc("diff", str(second), "--create-bucket")
     assert shown.exit_code == 0, shown.stderr
     assert f"cost: ~ ${monthly(first):,.2f} -> ${monthly(second):,.2f}/month" in shown.stdout
+
+
+BUDGET = (
+    "name: hello\n"
+    "alarms: {emails: [ops@example.com], monthly_budget: auto}\n"
+    "stages: [{name: dev, traffic: {requests_per_month: 1000}}, {name: prod}]\n"
+)
+
+
+def test_a_budget_deploys_filtered_to_the_stacks_tag_and_goes_with_it(
+    aws, tsc, compile_example, tmp_path
+):
+    folder = compile_example("minimal", tmp_path / "v1", {"name: hello\n": BUDGET})
+    deployed = tsc("deploy", str(folder), "--yes", "--create-bucket")
+    assert deployed.exit_code == 0, deployed.stderr
+    budgets = boto3.client("budgets")
+    (budget,) = budgets.describe_budgets(AccountId="123456789012")["Budgets"]
+    expected = math.ceil(round(monthly(folder) * 1.25, 6))  # auto: the estimate x 1.25, up
+    assert float(budget["BudgetLimit"]["Amount"]) == expected
+    assert budget["CostFilters"] == {"TagKeyValue": ["user:tinystack-stack$hello"]}
+    alerts = budgets.describe_notifications_for_budget(
+        AccountId="123456789012", BudgetName=budget["BudgetName"]
+    )["Notifications"]
+    assert sorted((n["NotificationType"], n["Threshold"]) for n in alerts) == [
+        ("ACTUAL", 100.0),
+        ("FORECASTED", 80.0),
+    ]
+    assert tsc("destroy", "hello", "--yes").exit_code == 0
+    assert budgets.describe_budgets(AccountId="123456789012").get("Budgets", []) == []

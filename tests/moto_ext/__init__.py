@@ -41,6 +41,7 @@ it; updates and deletes go the same way (a stack delete removes pipeline, API, a
 - AWS::ApplicationAutoScaling::ScalableTarget, ScalingPolicy
 - AWS::ECS::CapacityProvider, ClusterCapacityProviderAssociations
 - AWS::SNS::Subscription, AWS::EC2::EIPAssociation
+- AWS::Budgets::Budget (budgets.py; replaced on any change)
 - types with no moto backend are recorded only (`RECORDED_TYPES` in handlers.py): the
   CodeStar/CodeConnections connection, Lambda function URL, bucket and topic policies,
   security group egress rules.

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.moto_ext import control
+from tests.moto_ext.budgets import BUDGET_HANDLERS
 from tests.moto_ext.cfn_api import Ctx, Handler, Props, Result, call, client, deleting
 
 
@@ -257,5 +258,6 @@ HANDLERS: dict[str, Handler] = {
         create=_subscription, delete=deleting("sns", "unsubscribe", SubscriptionArn="{pid}")
     ),
     "AWS::EC2::EIPAssociation": Handler(create=_eip_association),
+    **BUDGET_HANDLERS,
     **RECORDED_TYPES,
 }
