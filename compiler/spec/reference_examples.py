@@ -41,7 +41,7 @@ compute:
   type: ec2
   instance_type: t3.small   # holds two 256 CPU / 512 MiB tasks (ENI limit 3, minus one)
   instances: {min: 1, max: 3}
-  target_capacity_percent: 70
+  target_capacity_percent: 70  # keep spare instances: faster releases, more instances
 """,
     "scaling": """\
 scaling:

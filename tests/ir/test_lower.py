@@ -26,7 +26,7 @@ def test_two_line_spec_gets_every_default() -> None:
     assert stage.scaling.cpu_percent == 75 and stage.scaling.scale_in_cpu_percent == 37
     assert stage.compute.type == "ec2" and stage.compute.instance_type == "t3.micro"
     assert (stage.compute.instances_min, stage.compute.instances_max) == (1, 5)
-    assert stage.compute.target_capacity_percent == 70
+    assert stage.compute.target_capacity_percent == 100
     assert stage.endpoint.type == "api-gateway"
     assert ir.network.egress == "nat-gateway" and ir.network.nat_gateways == 1
     assert ir.source.provider == "s3" and ir.source.creates_bucket
