@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compiler.data.capacity import instances_needed
 from compiler.ir.model import NetworkIR, StageIR
 
 # scaling policy -> (alarms in the service template, alarms AWS creates for the policy)
@@ -59,22 +58,17 @@ def steady_tasks(stage: StageIR) -> int:
 def instances_for(stage: StageIR, tasks: int) -> int:
     """EC2 instances the cluster runs for `tasks` tasks (0 under Fargate).
 
-    The Auto Scaling group never goes below `instances.min`, and managed scaling adds
-    instances until the tasks are placed.
+    Managed scaling runs what the tasks need at the target capacity, within the Auto
+    Scaling group's bounds (compiler.data.capacity.ClusterSize.running).
     """
-    if stage.compute.type != "ec2":
-        return 0
-    per_instance = stage.compute.tasks_per_instance or 0
-    needed = instances_needed(tasks, per_instance) or 0
-    return max(stage.compute.instances_min, needed)
+    cluster = stage.compute.cluster_size()
+    return 0 if cluster is None else cluster.running(tasks)
 
 
 def placeable_tasks(stage: StageIR, tasks: int) -> int:
     """How many of `tasks` the cluster can run: EC2 stops at `instances.max` instances."""
-    per_instance = stage.compute.tasks_per_instance
-    if stage.compute.type != "ec2" or per_instance is None:
-        return tasks
-    return min(tasks, stage.compute.instances_max * per_instance)
+    cluster = stage.compute.cluster_size()
+    return tasks if cluster is None else cluster.placeable(tasks)
 
 
 def stage_public_ipv4(stage: StageIR, network: NetworkIR, tasks: int) -> int:

@@ -9,13 +9,17 @@ type that places its tasks, and public-ip egress only when every stage is on Far
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from compiler.cost.estimate import estimate_cost, with_endpoint
 from compiler.cost.prices import PriceTable
-from compiler.data.capacity import instance_capacity, tasks_per_instance
+from compiler.data.capacity import (
+    capacity_of,
+    default_instances_max,
+    instances_needed,
+    tasks_per_instance,
+)
 from compiler.ir.model import ComputeIR, EndpointType, StackIR, StageIR, TrafficIR
 
 MIN_SAVING_USD = 0.01
@@ -121,19 +125,16 @@ def _cheapest_instance_type(stage: StageIR, prices: PriceTable) -> ComputeIR | N
         rate = prices.ec2_hourly.get(name)
         if rate is None or not info.current_generation:
             continue
-        capacity = instance_capacity(
-            info.vcpu, info.memory_mib, info.max_enis, info.reserved_memory_mib
-        )
-        per = tasks_per_instance(capacity, stage.app.cpu, stage.app.memory)
+        per = tasks_per_instance(capacity_of(info), stage.app.cpu, stage.app.memory)
         if per < 1:
             continue
         floor = stage.compute.instances_min if stage.compute.type == "ec2" else 1
-        instances = max(floor, math.ceil(stage.scaling.desired / per))
+        instances = max(floor, instances_needed(stage.scaling.desired, per) or 0)
         compute = ComputeIR(
             type="ec2",
             instance_type=name,
             instances_min=instances,
-            instances_max=max(instances, math.ceil(stage.scaling.max / per)),
+            instances_max=default_instances_max(stage.scaling.max, per, instances),
             target_capacity_percent=stage.compute.target_capacity_percent,
             tasks_per_instance=per,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from compiler.data.capacity import instance_capacity, tasks_per_instance
+from compiler.data.capacity import capacity_of, default_instances_max, tasks_per_instance
 from compiler.data.tables import instance_table, instance_types
 from compiler.ir.lower_traffic import lower_traffic
 from compiler.ir.model import (
@@ -32,6 +32,7 @@ SCALE_ENDPOINT: dict[str, EndpointType] = {"standard": "api-gateway", "hyperscal
 def lower_stage(stack: str, stage: ResolvedStage, previous: str | None) -> StageIR:
     v = stage.values
     app = _app(v["app"])
+    scaling = _scaling(v["scaling"])
     prefix = f"{stack}-{stage.name}"
     return StageIR(
         name=stage.name,
@@ -39,8 +40,8 @@ def lower_stage(stack: str, stage: ResolvedStage, previous: str | None) -> Stage
         approval=stage.approval,
         previous_stage=previous,
         app=app,
-        compute=_compute(v["compute"], app),
-        scaling=_scaling(v["scaling"]),
+        compute=_compute(v["compute"], app, scaling),
+        scaling=scaling,
         endpoint=_endpoint(v["scale"], v["endpoint"]),
         names=StageNamesIR(
             prefix=prefix,
@@ -78,7 +79,7 @@ def _app(a: Mapping[str, Any]) -> AppIR:
     )
 
 
-def _compute(c: Mapping[str, Any], app: AppIR) -> ComputeIR:
+def _compute(c: Mapping[str, Any], app: AppIR, scaling: ScalingIR) -> ComputeIR:
     if c["type"] == "fargate":
         return ComputeIR(
             type="fargate",
@@ -89,13 +90,18 @@ def _compute(c: Mapping[str, Any], app: AppIR) -> ComputeIR:
             tasks_per_instance=None,
         )
     instance_type = str(c["instance_type"])
+    per_instance = _tasks_per_instance(instance_type, app)
+    low = int(c["instances"]["min"])
+    high = c["instances"].get("max")
     return ComputeIR(
         type="ec2",
         instance_type=instance_type,
-        instances_min=int(c["instances"]["min"]),
-        instances_max=int(c["instances"]["max"]),
+        instances_min=low,
+        instances_max=int(high)
+        if high is not None
+        else default_instances_max(scaling.max, per_instance or 0, low),
         target_capacity_percent=int(c["target_capacity_percent"]),
-        tasks_per_instance=_tasks_per_instance(instance_type, app),
+        tasks_per_instance=per_instance,
         ecs_reserved_memory_mib=int(instance_table()["ecs_memory_reserve"]["agent_mib"]),
     )
 
@@ -104,10 +110,7 @@ def _tasks_per_instance(instance_type: str, app: AppIR) -> int | None:
     info = instance_types().get(instance_type)
     if info is None:
         return None
-    capacity = instance_capacity(
-        info.vcpu, info.memory_mib, info.max_enis, info.reserved_memory_mib
-    )
-    return tasks_per_instance(capacity, app.cpu, app.memory)
+    return tasks_per_instance(capacity_of(info), app.cpu, app.memory)
 
 
 def _scaling(s: Mapping[str, Any]) -> ScalingIR:

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from compiler.data.capacity import ClusterSize
+
 Scale = Literal["standard", "hyperscale", "auto"]
 EndpointType = Literal["api-gateway", "alb"]
 ComputeType = Literal["ec2", "fargate"]
@@ -168,6 +170,17 @@ class ComputeIR:
     tasks_per_instance: int | None  # ec2: min(memory fit, cpu fit, ENI limit - 1)
     # ec2: ECS_RESERVED_MEMORY for the agent, so ECS packs tasks as the capacity math does
     ecs_reserved_memory_mib: int = 0
+
+    def cluster_size(self) -> ClusterSize | None:
+        """The EC2 cluster's instance counts (compiler.data.capacity); None under fargate."""
+        if self.type != "ec2" or self.tasks_per_instance is None:
+            return None
+        return ClusterSize(
+            per_instance=self.tasks_per_instance,
+            minimum=self.instances_min,
+            maximum=self.instances_max,
+            target_percent=self.target_capacity_percent,
+        )
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ scaling:
   policy: target-tracking
 compute:
   instance_type: t3.small
-  instances: {min: 1, max: 3}
+  instances: {min: 1, max: 4}  # 7 tasks: a release at 6 starts one more
 """,
     "endpoint": """\
 endpoint:

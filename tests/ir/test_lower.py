@@ -25,7 +25,8 @@ def test_two_line_spec_gets_every_default() -> None:
     assert (stage.scaling.desired, stage.scaling.min, stage.scaling.max) == (1, 1, 5)
     assert stage.scaling.cpu_percent == 75 and stage.scaling.scale_in_cpu_percent == 37
     assert stage.compute.type == "ec2" and stage.compute.instance_type == "t3.micro"
-    assert (stage.compute.instances_min, stage.compute.instances_max) == (1, 5)
+    # room for scaling.max + 1 tasks: a release at the maximum starts one more (SPEC.md)
+    assert (stage.compute.instances_min, stage.compute.instances_max) == (1, 6)
     assert stage.compute.target_capacity_percent == 100
     assert stage.endpoint.type == "api-gateway"
     assert ir.network.egress == "nat-gateway" and ir.network.nat_gateways == 1
@@ -224,3 +225,21 @@ def test_a_budget_tags_every_resource_with_the_stack_it_filters_on() -> None:
     own = lowered(spec(tags={"tinystack-stack": "shop-eu"}, alarms={"monthly_budget": 9}))
     assert own.alarms.monthly_budget is not None
     assert own.alarms.monthly_budget.tag == ("tinystack-stack", "shop-eu")  # the spec's kept
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, 6),  # t3.micro holds 1 task: 5 + 1 tasks
+        ({"compute": {"instance_type": "t3.small"}, "scaling": {"max": 6}}, 4),  # 2 a piece
+        ({"compute": {"instance_type": "t3.small", "instances": {"min": 5}}}, 5),  # not below min
+        ({"compute": {"instances": {"max": 3}}, "scaling": {"max": 2}}, 3),  # written: kept
+    ],
+)
+def test_instances_max_defaults_to_room_for_one_task_more_than_scaling_max(
+    extra: dict[str, Any], expected: int
+) -> None:
+    (stage,) = lowered(spec(**extra)).stages
+    assert stage.compute.instances_max == expected
+    per = stage.compute.tasks_per_instance
+    assert per is not None and stage.compute.instances_max * per >= stage.scaling.max + 1

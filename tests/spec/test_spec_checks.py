@@ -42,10 +42,24 @@ CASES = [
      (E, "scaling.min", 5, 8, "3 starting tasks need 2 instances ('t3.small' holds 2 tasks); "
       "compute.instances.min is 1"),
      "Raise compute.instances.min to 2, or use a larger instance type."),
-    ("ec2-max", "scaling: {max: 8}\n", "TS204",
-     (W, "scaling.max", 3, 16, "8 tasks need 8 instances ('t3.micro' holds 1 task); "
+    ("ec2-max", "compute: {instances: {max: 5}}\nscaling: {max: 8}\n", "TS204",
+     (W, "scaling.max", 4, 16, "8 tasks need 8 instances ('t3.micro' holds 1 task); "
       "compute.instances.max is 5, so at most 5 can run"),
-     "Raise compute.instances.max to 8, or lower scaling.max."),
+     "Raise compute.instances.max to 9 (scaling.max + 1 tasks, room for a release), or lower "
+     "scaling.max."),
+    # a rolling release starts a task before it stops one: max tasks + 1 must fit
+    ("ec2-release-room", "compute:\n  instance_type: t3.micro\n  instances: {max: 1}\n"
+     "scaling: {max: 1}\n", "TS207",
+     (W, "compute.instances.max", 5, 20, "room for 1 task on 1 instance ('t3.micro' holds 1 "
+      "task) and none beyond scaling.max '1': a release at the maximum starts a new task "
+      "before it stops an old one, finds no room, waits and fails"),
+     "Raise compute.instances.max to 2, or leave it out (its default holds scaling.max + 1 "
+     "tasks)."),
+    ("ec2-release-bound", "scaling: {max: 100}\n", "TS207",
+     (W, "scaling.max", 3, 16, "room for 100 tasks on 100 instances ('t3.micro' holds 1 task) "
+      "and none beyond scaling.max '100': a release at the maximum starts a new task before "
+      "it stops an old one, finds no room, waits and fails"),
+     "Use a larger instance type, or lower scaling.max."),
     ("unknown-type", "compute:\n  instance_type: t3.mcro\n", "TS205",
      (E, "compute.instance_type", 4, 18, "unknown instance type 't3.mcro'"),
      "Did you mean 't3.micro'?"),

@@ -8,9 +8,12 @@ from __future__ import annotations
 from itertools import pairwise
 
 from compiler.data.capacity import (
+    MAX_INSTANCES,
     InstanceCapacity,
-    instance_capacity,
+    capacity_of,
+    default_instances_max,
     instances_needed,
+    release_tasks,
     tasks_per_instance,
 )
 from compiler.data.tables import InstanceType, fargate_sizes, instance_types
@@ -32,6 +35,11 @@ NO_ROOM_AT_MAX = warning_rule(
 )
 UNKNOWN_INSTANCE_TYPE = error_rule("TS205", "an instance type tinystack does not know")
 PREVIOUS_GENERATION = warning_rule("TS206", "a previous-generation instance type")
+NO_ROOM_TO_RELEASE = warning_rule(
+    "TS207",
+    "scaling.max + 1 tasks do not fit on compute.instances.max instances: a release at the "
+    "maximum cannot place its new task",
+)
 
 _CPU = ("app", "cpu")
 _MEMORY = ("app", "memory")
@@ -73,10 +81,6 @@ def _instance(view: StageView) -> InstanceType | None:
     return instance_types().get(view.get(*_INSTANCE_TYPE))
 
 
-def _capacity(info: InstanceType) -> InstanceCapacity:
-    return instance_capacity(info.vcpu, info.memory_mib, info.max_enis, info.reserved_memory_mib)
-
-
 @stage_check(UNKNOWN_INSTANCE_TYPE, PREVIOUS_GENERATION)
 def check_instance_type(view: StageView) -> list[Diagnostic]:
     """Forbid unknown instance types; warn on previous-generation ones."""
@@ -106,7 +110,7 @@ def _larger_type(info: InstanceType, cpu: int, memory: int) -> str:
     fitting = sorted(
         (other.name.split(".")[0] != family, other.memory_mib, other.vcpu, other.name)
         for other in instance_types().values()
-        if other.current_generation and tasks_per_instance(_capacity(other), cpu, memory) >= 1
+        if other.current_generation and tasks_per_instance(capacity_of(other), cpu, memory) >= 1
     )
     if not fitting:
         return "Use a smaller task."
@@ -119,7 +123,7 @@ def check_task_fits_instance(view: StageView) -> list[Diagnostic]:
     info = _instance(view)
     if info is None:
         return []
-    capacity = _capacity(info)
+    capacity: InstanceCapacity = capacity_of(info)
     cpu, memory = view.get(*_CPU), view.get(*_MEMORY)
     hint = _larger_type(info, cpu, memory)
     out = []
@@ -138,37 +142,74 @@ def check_task_fits_instance(view: StageView) -> list[Diagnostic]:
     return out
 
 
-@stage_check(NO_ROOM_TO_START, NO_ROOM_AT_MAX)
+_MAX = ("compute", "instances", "max")
+
+
+def instances_max(view: StageView, per_instance: int) -> int:
+    """compute.instances.max as written, else its default (compiler.data.capacity)."""
+    written = view.get(*_MAX)
+    if written is not None:
+        return int(written)
+    low = view.get("compute", "instances", "min")
+    return default_instances_max(view.get("scaling", "max"), per_instance, low)
+
+
+@stage_check(NO_ROOM_TO_START, NO_ROOM_AT_MAX, NO_ROOM_TO_RELEASE)
 def check_cluster_room(view: StageView) -> list[Diagnostic]:
-    """Forbid a starting count that instances.min cannot place; warn when max cannot be."""
+    """Forbid a starting count that instances.min cannot place; warn when max cannot be,
+    or when a release at the maximum would find no room for its new task."""
     info = _instance(view)
     if info is None:
         return []
-    per = tasks_per_instance(_capacity(info), view.get(*_CPU), view.get(*_MEMORY))
+    per = tasks_per_instance(capacity_of(info), view.get(*_CPU), view.get(*_MEMORY))
     if per < 1:
         return []  # check_task_fits_instance reports it
     each = f"'{info.name}' holds {plural(per, 'task')}"
-    out = []
+    return [
+        *_starting_room(view, per, each),
+        *_top_room(view, per, each, instances_max(view, per)),
+    ]
+
+
+def _starting_room(view: StageView, per: int, each: str) -> list[Diagnostic]:
     desired_path = (
         ("scaling", "desired") if view.written("scaling", "desired") else ("scaling", "min")
     )
-    desired = view.get(*desired_path)
-    low, high = view.get("compute", "instances", "min"), view.get("compute", "instances", "max")
+    desired, low = view.get(*desired_path), view.get("compute", "instances", "min")
     need = instances_needed(desired, per) or 0
-    if need > low:
-        message = (
-            f"{plural(desired, 'starting task')} need {need} instances ({each}); "
-            f"compute.instances.min is {low}"
-        )
-        hint = f"Raise compute.instances.min to {need}, or use a larger instance type."
-        out.append(view.diagnostic(desired_path, NO_ROOM_TO_START, message, hint, at_value=True))
+    if need <= low:
+        return []
+    message = (
+        f"{plural(desired, 'starting task')} need {need} instances ({each}); "
+        f"compute.instances.min is {low}"
+    )
+    hint = f"Raise compute.instances.min to {need}, or use a larger instance type."
+    return [view.diagnostic(desired_path, NO_ROOM_TO_START, message, hint, at_value=True)]
+
+
+def _top_room(view: StageView, per: int, each: str, high: int) -> list[Diagnostic]:
     top = view.get("scaling", "max")
     need_max = instances_needed(top, per) or 0
+    need_release = instances_needed(release_tasks(top), per) or 0
+    if need_release <= high:
+        return []
+    raise_to = f"Raise compute.instances.max to {need_release}"
+    if need_release > MAX_INSTANCES:
+        raise_to = "Use a larger instance type"
     if need_max > high:
         message = (
             f"{plural(top, 'task')} need {need_max} instances ({each}); compute.instances.max "
             f"is {high}, so at most {high * per} can run"
         )
-        hint = f"Raise compute.instances.max to {need_max}, or lower scaling.max."
-        out.append(view.diagnostic(("scaling", "max"), NO_ROOM_AT_MAX, message, hint, True))
-    return out
+        hint = f"{raise_to} (scaling.max + 1 tasks, room for a release), or lower scaling.max."
+        return [view.diagnostic(("scaling", "max"), NO_ROOM_AT_MAX, message, hint, True)]
+    message = (
+        f"room for {plural(high * per, 'task')} on {plural(high, 'instance')} ({each}) and "
+        f"none beyond scaling.max {show(top)}: a release at the maximum starts a new task "
+        "before it stops an old one, finds no room, waits and fails"
+    )
+    if view.written(*_MAX):
+        hint = f"{raise_to}, or leave it out (its default holds scaling.max + 1 tasks)."
+        return [view.diagnostic(_MAX, NO_ROOM_TO_RELEASE, message, hint, True)]
+    hint = f"{raise_to}, or lower scaling.max."
+    return [view.diagnostic(("scaling", "max"), NO_ROOM_TO_RELEASE, message, hint, True)]

@@ -38,7 +38,7 @@ def check_instance_order(view: StageView) -> list[Diagnostic]:
     if view.get("compute", "type") != "ec2":
         return []
     low, high = view.get("compute", "instances", "min"), view.get("compute", "instances", "max")
-    if low <= high:
+    if high is None or low <= high:  # the default is never below min
         return []
     message = f"{show(low)} is more than compute.instances.max {show(high)}"
     return [
