@@ -76,8 +76,8 @@ def spec(row: dict[str, Any]) -> dict[str, Any]:
     if row["stages"] == 3:
         stages += [{"name": "qa"}, {"name": "prod", "approval": True, "scaling": {"min": 2}}]
     compute: dict[str, Any] = {"type": row["compute"]}
-    if row["compute"] == "ec2":  # room for prod's 2 starting tasks and the default 5 at most
-        compute["instances"] = {"min": 2, "max": 5}
+    if row["compute"] == "ec2":  # room for prod's 2 starting tasks; max: the default
+        compute["instances"] = {"min": 2}
     return {
         "version": 1,
         "name": "matrix-app",
