@@ -65,6 +65,7 @@ def _app(a: Mapping[str, Any]) -> AppIR:
             healthy_threshold=int(hc["healthy_threshold"]),
             unhealthy_threshold=int(hc["unhealthy_threshold"]),
             grace_period_seconds=int(hc["grace_period_seconds"]),
+            command=tuple(str(c) for c in hc["command"]) if "command" in hc else None,
         ),
         command=tuple(str(c) for c in a["command"]),
         environment=tuple(sorted((str(k), str(v)) for k, v in a["environment"].items())),
@@ -76,6 +77,7 @@ def _app(a: Mapping[str, Any]) -> AppIR:
         ),
         dockerfile=str(a["dockerfile"]),
         build_context=str(a["build_context"]),
+        exec=bool(a["exec"]),
     )
 
 

@@ -134,6 +134,8 @@ class HealthCheckIR:
     healthy_threshold: int
     unhealthy_threshold: int
     grace_period_seconds: int
+    # the container check's command as written ([CMD|CMD-SHELL, ...]); None: the default
+    command: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class AppIR:
     secrets: tuple[SecretIR, ...]  # sorted by name
     dockerfile: str
     build_context: str
+    exec: bool = False  # ECS Exec: a shell in a running task (app.exec or the stage's exec)
 
 
 @dataclass(frozen=True)

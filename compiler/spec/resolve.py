@@ -26,6 +26,7 @@ _STAGE_OVERRIDES: dict[str, tuple[str, ...]] = {
     "traffic": ("traffic",),
     "environment": ("app", "environment"),
     "secrets": ("app", "secrets"),
+    "exec": ("app", "exec"),
 }
 # The per-stage view: these top-level keys, merged with the stage's overrides.
 STAGE_KEYS: tuple[str, ...] = ("scale", "app", "compute", "scaling", "endpoint", "traffic")

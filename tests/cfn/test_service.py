@@ -35,7 +35,7 @@ def _container(template: Template) -> dict[str, Any]:
 
 def _statements(template: Template, role: str) -> list[dict[str, Any]]:
     props = resources(template)[role]["Properties"]
-    return [s for p in props["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    return [s for p in props.get("Policies", []) for s in p["PolicyDocument"]["Statement"]]
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_without_secrets_no_secret_may_be_read() -> None:
 
 
 def test_no_wildcard_actions_and_wildcard_resources_only_where_aws_requires() -> None:
-    _, template = _service(app={"secrets": SECRETS})
+    _, template = _service(app={"secrets": SECRETS, "exec": True})
     allowed_star = {
         "ecr:GetAuthorizationToken",
         "ecs:ListServices",
@@ -192,12 +192,11 @@ def test_alb_service_joins_the_target_group_with_a_grace_period() -> None:
     assert "ServiceRegistries" not in service
 
 
-def test_service_rolls_back_failed_deployments_and_allows_exec() -> None:
+def test_service_rolls_back_failed_deployments() -> None:
     _, template = _service()
     service = only(template, "AWS::ECS::Service")
     breaker = service["DeploymentConfiguration"]["DeploymentCircuitBreaker"]
     assert breaker == {"Enable": True, "Rollback": True}
-    assert service["EnableExecuteCommand"] is True
     assert service["CapacityProviderStrategy"] == [
         {"CapacityProvider": {"Ref": "CapacityProvider"}, "Weight": 1}
     ]
@@ -336,3 +335,84 @@ def test_target_tracking_follows_average_cpu() -> None:
     assert config["TargetValue"] == 60.0
     metric = config["PredefinedMetricSpecification"]["PredefinedMetricType"]
     assert metric == "ECSServiceAverageCPUUtilization"
+
+
+def _exec_actions(template: Template) -> set[str]:
+    return {
+        a
+        for role in of_type(template, "AWS::IAM::Role")
+        for s in _statements(template, role)
+        for a in s["Action"]
+        if a.startswith("ssmmessages:")
+    }
+
+
+def test_ecs_exec_is_off_unless_the_spec_turns_it_on() -> None:
+    _, template = _service()
+    assert only(template, "AWS::ECS::Service")["EnableExecuteCommand"] is False
+    assert _exec_actions(template) == set()
+    assert "Policies" not in resources(template)["TaskRole"]["Properties"]
+    _, template = _service(app={"exec": True})
+    assert only(template, "AWS::ECS::Service")["EnableExecuteCommand"] is True
+    assert _exec_actions(template) == {
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    }
+
+
+def test_a_stage_exec_overrides_app_exec() -> None:
+    ir = lowered(
+        {"version": 1, "name": "crud-api", "app": {"exec": True},
+         "stages": [{"name": "dev"}, {"name": "prod", "exec": False}]}
+    )  # fmt: skip
+    dev, prod = (build_service(ir, stage) for stage in ir.stages)
+    assert only(dev, "AWS::ECS::Service")["EnableExecuteCommand"] is True
+    assert only(prod, "AWS::ECS::Service")["EnableExecuteCommand"] is False
+    assert _exec_actions(dev) and not _exec_actions(prod)
+    assert lint_problems(prod) == ()
+
+
+@pytest.mark.parametrize(
+    ("secrets", "services"),
+    [
+        ({"DB": SM_ARN}, ["secretsmanager"]),
+        ({"KEY": SSM_ARN}, ["ssm"]),
+        (SECRETS, ["secretsmanager", "ssm"]),
+    ],
+)
+def test_execution_role_decrypts_secrets_only_through_their_store(
+    secrets: dict[str, str], services: list[str]
+) -> None:
+    # a secret under a customer-managed KMS key: ECS's agent decrypts it through the store
+    _, template = _service(app={"secrets": secrets})
+    (decrypt,) = [s for s in _statements(template, "ExecutionRole") if "kms:Decrypt" in s["Action"]]
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    assert decrypt["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:*:key/*"}
+    via = decrypt["Condition"]["StringEquals"]["kms:ViaService"]
+    assert via == [{"Fn::Sub": f"{s}.${{AWS::Region}}.${{AWS::URLSuffix}}"} for s in services]
+    assert lint_problems(template) == ()
+
+
+def test_without_secrets_no_key_may_be_used() -> None:
+    _, template = _service()
+    actions = {a for s in _statements(template, "ExecutionRole") for a in s["Action"]}
+    assert not {a for a in actions if a.startswith("kms:")}
+
+
+def test_health_check_command_replaces_curl_and_wget() -> None:
+    command = ["CMD", "/app/healthcheck", "--port", "8000"]
+    _, template = _service(app={"health_check": {"command": command}})
+    check = _container(template)["HealthCheck"]
+    assert check["Command"] == command
+    assert lint_problems(template) == ()
+
+
+def test_behind_an_alb_the_container_checks_only_what_the_spec_asks() -> None:
+    # the target group checks health; a curl/wget check would fail images without them
+    _, template = _service(endpoint="alb")
+    assert "HealthCheck" not in _container(template)
+    command = ["CMD-SHELL", "/bin/probe || exit 1"]
+    _, template = _service(endpoint="alb", app={"health_check": {"command": command}})
+    assert _container(template)["HealthCheck"]["Command"] == command

@@ -42,6 +42,9 @@ def _steered_schema() -> dict[str, Any]:
         "|secretsmanager:eu-west-1:[0-9]{12}:secret:[a-z]+)$"
     )
     defs["secrets"]["additionalProperties"] = {"type": "string", "pattern": arn}
+    # hypothesis-jsonschema ignores `prefixItems`: it would make the first word anything
+    check = props["app"]["properties"]["health_check"]["properties"]
+    check["command"] = {"enum": [["CMD", "/app/healthcheck"], ["CMD-SHELL", "exit 0"]]}
     return _as_loaded(schema)
 
 

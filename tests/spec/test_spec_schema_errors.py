@@ -17,13 +17,13 @@ HEAD = "version: 1\nname: demo\n"
         ("app:\n  instance_type: t3.micro\n", "TS101",
          ("error", "app.instance_type", 4, 3, "unknown key 'instance_type'"),
          "'instance_type' belongs under 'compute'. Allowed here: build_context, command, cpu, "
-         "dockerfile, environment, health_check, memory, port, secrets."),
+         "dockerfile, environment, exec, health_check, memory, port, secrets."),
         ("Scale: auto\n", "TS101", ("error", "Scale", 3, 1, "unknown key 'Scale'"),
          "Did you mean 'scale'?"),
         ("stages:\n  - name: dev\n    app: {}\n", "TS101",
          ("error", "stages[0].app", 5, 5, "unknown key 'app'"),
          "'app' is a top-level key. Allowed here: approval, compute, endpoint, environment, "
-         "name, scale, scaling, secrets, traffic."),
+         "exec, name, scale, scaling, secrets, traffic."),
         ("app: {port: '80'}\n", "TS102",
          ("error", "app.port", 3, 13, "expected a whole number, found '80'"), ""),
         ("app: {environment: {PORT: 8080}}\n", "TS102",

@@ -1,16 +1,25 @@
 """The task's two roles in service-<stage>.yaml, least privilege.
 
 Execution role (what ECS does before the app runs): pull from this repository, write to
-this log group, read only the secrets the spec names. Task role (what the app itself
-may do): only the ECS Exec channels, so `aws ecs execute-command` works.
+this log group, read only the secrets the spec names (and decrypt them through their
+store, for a secret under a customer-managed KMS key). Task role (what the app itself
+may do): the ECS Exec channels when `exec` is on, so `aws ecs execute-command` works;
+nothing else.
 """
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Ref, Template, iam
+from troposphere import GetAtt, Ref, Sub, Template, iam
 
 from compiler.cfn.common.outputs import RegistryOut
-from compiler.cfn.common.roles import Statement, secrets_manager_arns, service_role, statement
+from compiler.cfn.common.roles import (
+    Statement,
+    secrets_manager_arns,
+    service_role,
+    statement,
+    trust_policy,
+)
+from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import SecretIR, StackIR, StageIR
 
 # The IAM action that reads each kind of secret store through `valueFrom`.
@@ -45,7 +54,27 @@ def _secret_statements(stage: StageIR) -> list[Statement]:
         )
         if arns:
             statements.append(statement([action], arns))
+    stores = sorted({str(s.store) for s in stage.app.secrets})
+    if stores:
+        statements.append(_decrypt_through(stores))
     return statements
+
+
+def _decrypt_through(stores: list[str]) -> Statement:
+    """kms:Decrypt on this region's keys, only as the secret stores call it.
+
+    A secret under a customer-managed key fails at task start without it
+    (ResourceInitializationError); the spec does not name the key, so the grant is any key
+    of the region, used only through Secrets Manager or SSM on the task's behalf.
+    https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+    """
+    # kms:ViaService names the calling service's endpoint: <prefix>.<region>.amazonaws.com
+    via = [Sub(f"{store}.${{AWS::Region}}.${{AWS::URLSuffix}}") for store in stores]
+    return statement(
+        ["kms:Decrypt"],
+        Sub("arn:${AWS::Partition}:kms:${AWS::Region}:*:key/*"),
+        Condition={"StringEquals": {"kms:ViaService": via}},
+    )
 
 
 def add_task_roles(template: Template, ir: StackIR, stage: StageIR) -> None:
@@ -61,5 +90,14 @@ def add_task_roles(template: Template, ir: StackIR, stage: StageIR) -> None:
         *_secret_statements(stage),
     ]
     template.add_resource(_role("ExecutionRole", ir, execution))
-    # The Session Manager channels have no resource type: AWS requires "*".
-    template.add_resource(_role("TaskRole", ir, [statement(_EXEC_ACTIONS, "*")]))
+    template.add_resource(_task_role(ir, stage))
+
+
+def _task_role(ir: StackIR, stage: StageIR) -> iam.Role:
+    if stage.app.exec:
+        # The Session Manager channels have no resource type: AWS requires "*".
+        return _role("TaskRole", ir, [statement(_EXEC_ACTIONS, "*")])
+    # The app's own identity, with no permission until something grants one.
+    return iam.Role(
+        "TaskRole", AssumeRolePolicyDocument=trust_policy("ecs-tasks.amazonaws.com"), **tag_list(ir)
+    )

@@ -1,10 +1,10 @@
 """A stage's service stack: service-<stage>.yaml.
 
 The task definition (awsvpc, image `<repository>:<stage>`, the spec's port, size,
-environment, secrets as valueFrom, a container health check, awslogs), its retained log
+environment, secrets as valueFrom, the container health check, awslogs), its retained log
 group, the task and execution roles (iam.py), the task security group admitting
 only the endpoint's group on the app port, the desired-count custom resource
-(desired_count.py), the ECS service (circuit breaker with rollback, ECS Exec, registered
+(desired_count.py), the ECS service (circuit breaker with rollback, ECS Exec when `exec`, registered
 with the target group or the Cloud Map service) and its autoscaling (scaling.py).
 Outputs (`ServiceOut`): ServiceName, ServiceArn, LogGroupName.
 """
@@ -24,7 +24,7 @@ from compiler.cfn.service.desired_count import RESOURCE as DESIRED_COUNT
 from compiler.cfn.service.desired_count import add_desired_count, seal_fingerprint
 from compiler.cfn.service.iam import add_task_roles
 from compiler.cfn.service.scaling import add_scaling
-from compiler.ir.model import HealthCheckIR, StackIR, StageIR
+from compiler.ir.model import StackIR, StageIR
 
 CONTAINER = "app"
 _COMMON_PARAMETERS = (
@@ -51,21 +51,35 @@ def service_parameters(stage: StageIR) -> tuple[str, ...]:
 
 
 def health_command(port: int, path: str) -> list[str]:
-    """The container health check: curl, or wget where the image has no curl."""
+    """The default container health check: curl, or wget where the image has no curl."""
     # One shell word: `&`, `;` and `$(` are URL characters the path may hold.
     url = shlex.quote(f"http://localhost:{port}{path}")
     return ["CMD-SHELL", f"curl -fsS -o /dev/null {url} || wget -q -O /dev/null {url} || exit 1"]
 
 
-def _health_check(port: int, check: HealthCheckIR) -> ecs.HealthCheck:
+def _health_check(stage: StageIR) -> dict[str, ecs.HealthCheck]:
+    """The container health check: the spec's command, else (api-gateway only) the default.
+
+    Behind an ALB the target group checks `path`, so the container carries a check only
+    when the spec asks for one; under api-gateway nothing in front checks the tasks.
+    """
+    check = stage.app.health_check
+    if check.command is not None:
+        command = list(check.command)
+    elif stage.endpoint.type == "api-gateway":
+        command = health_command(stage.app.port, check.path)
+    else:
+        return {}
     # ECS caps the timeout at 60 s and the start period at 300 s.
-    return ecs.HealthCheck(
-        Command=health_command(port, check.path),
-        Interval=check.interval_seconds,
-        Timeout=min(check.timeout_seconds, 60),
-        Retries=check.unhealthy_threshold,
-        StartPeriod=min(check.grace_period_seconds, 300),
-    )
+    return {
+        "HealthCheck": ecs.HealthCheck(
+            Command=command,
+            Interval=check.interval_seconds,
+            Timeout=min(check.timeout_seconds, 60),
+            Retries=check.unhealthy_threshold,
+            StartPeriod=min(check.grace_period_seconds, 300),
+        )
+    }
 
 
 def _container(stage: StageIR) -> ecs.ContainerDefinition:
@@ -79,7 +93,7 @@ def _container(stage: StageIR) -> ecs.ContainerDefinition:
         PortMappings=[ecs.PortMapping(ContainerPort=app.port, Protocol="tcp")],
         Environment=[ecs.Environment(Name=k, Value=v) for k, v in app.environment],
         Secrets=[ecs.Secret(Name=s.name, ValueFrom=s.arn) for s in app.secrets],
-        HealthCheck=_health_check(app.port, app.health_check),
+        **_health_check(stage),
         LogConfiguration=ecs.LogConfiguration(
             LogDriver="awslogs",
             Options={
@@ -174,7 +188,7 @@ def _service(template: Template, ir: StackIR, stage: StageIR) -> None:
                 MinimumHealthyPercent=100,
             ),
             NetworkConfiguration=_network(ir, stage),
-            EnableExecuteCommand=True,
+            EnableExecuteCommand=stage.app.exec,
             EnableECSManagedTags=True,
             PropagateTags="SERVICE",
             **_registration(stage),
