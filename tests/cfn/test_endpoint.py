@@ -63,7 +63,7 @@ def test_api_options_throttle_authorize_cors_and_map_the_domain() -> None:
     _, template = _endpoint(endpoint="api-gateway", endpoint_options=API_EXTRAS | DOMAIN)
     settings = only(template, "AWS::ApiGatewayV2::Stage")["DefaultRouteSettings"]
     assert settings == {"ThrottlingRateLimit": 1000, "ThrottlingBurstLimit": 500}
-    route = only(template, "AWS::ApiGatewayV2::Route")
+    route = resources(template)["DefaultRoute"]["Properties"]
     assert route["AuthorizationType"] == "JWT"
     assert route["AuthorizerId"] == {"Ref": "JwtAuthorizer"}
     jwt = only(template, "AWS::ApiGatewayV2::Authorizer")["JwtConfiguration"]
@@ -86,6 +86,50 @@ def test_cors_preflight_admits_a_json_body_and_the_jwt_bearer_token() -> None:
     (source,) = jwt["IdentitySource"]
     token_header = source.removeprefix("$request.header.").lower()
     assert {"content-type", token_header} <= set(cors["AllowHeaders"])
+
+
+def _matches(key: str, method: str, path: str) -> bool:
+    """Does route key `key` ("METHOD /path" with {var} and a final {var+}) take the request?"""
+    route_method, route_path = key.split(" ", 1)
+    if route_method not in ("ANY", method):
+        return False
+    want, got = route_path.strip("/").split("/"), path.strip("/").split("/")
+    if want[-1].endswith("+}"):  # greedy: one segment or more
+        return len(got) >= len(want) and got != [""] and _segments(want[:-1], got)
+    return len(want) == len(got) and _segments(want, got)
+
+
+def _segments(want: list[str], got: list[str]) -> bool:
+    return all(w == g or (w.startswith("{") and g != "") for w, g in zip(want, got, strict=False))
+
+
+def _route_for(template: Template, method: str, path: str) -> dict[str, Any]:
+    """The route API Gateway picks: any route whose method and path match outranks $default.
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+    """
+    routes = of_type(template, "AWS::ApiGatewayV2::Route")
+    keyed = {body["Properties"]["RouteKey"]: body["Properties"] for body in routes.values()}
+    explicit = [k for k in keyed if k != "$default" and _matches(k, method, path)]
+    return keyed[explicit[0]] if explicit else keyed["$default"]
+
+
+@pytest.mark.parametrize("path", ["/", "/items", "/items/7/tags"])
+def test_with_cors_and_an_authorizer_preflights_pass_without_a_token(path: str) -> None:
+    # a browser sends OPTIONS without the token: on the authorized $default it got 401
+    _, template = _endpoint(endpoint="api-gateway", endpoint_options=API_EXTRAS)
+    preflight = _route_for(template, "OPTIONS", path)
+    assert preflight.get("AuthorizationType", "NONE") == "NONE"
+    assert preflight["Target"] == {"Fn::Join": ["/", ["integrations", {"Ref": "Integration"}]]}
+    for method in ("GET", "POST", "DELETE"):
+        assert _route_for(template, method, path)["AuthorizationType"] == "JWT"
+    assert lint_problems(template) == ()
+
+
+def test_an_authorizer_without_cors_authorizes_every_method() -> None:
+    options = {"authorizer": API_EXTRAS["authorizer"]}
+    _, template = _endpoint(endpoint="api-gateway", endpoint_options=options)
+    assert _route_for(template, "OPTIONS", "/items")["AuthorizationType"] == "JWT"
+    assert len(of_type(template, "AWS::ApiGatewayV2::Route")) == 1
 
 
 def test_access_logs_go_to_a_retained_log_group() -> None:

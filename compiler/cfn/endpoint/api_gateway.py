@@ -4,7 +4,8 @@ An HTTP API whose `$default` route proxies every request through a VPC link to t
 Cloud Map service the ECS service registers its tasks in (SRV records: the only kind an
 HTTP API accepts for ECS tasks). The `$default` stage deploys automatically, throttles per
 the spec and writes access logs to a retained log group. Optional: CORS, a JWT authorizer
-on the route, a custom domain with its API mapping and Route 53 alias.
+on the route (with CORS, unauthorized OPTIONS routes for the browsers' preflights), a
+custom domain with its API mapping and Route 53 alias.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from compiler.cfn.endpoint.front_door import add_alias_record, app_port_rule
 from compiler.ir.model import StackIR, StageIR
 
 DEFAULT = "$default"
+# Preflight routes (logical ID -> route key) next to an authorized `$default`: a greedy
+# path variable needs at least one segment, so the root path has its own route.
+PREFLIGHT_ROUTES = {"PreflightRoute": "OPTIONS /{proxy+}", "PreflightRootRoute": "OPTIONS /"}
 # Request headers a browser must be allowed to send cross-origin: a JSON body's content type
 # and the bearer token a JWT authorizer reads. Unlisted, the preflight fails in the browser.
 CORS_ALLOW_HEADERS = ("authorization", "content-type")
@@ -139,11 +143,23 @@ def _route(template: Template, stage: StageIR) -> None:
             )
         )
         extra = {"AuthorizationType": "JWT", "AuthorizerId": Ref("JwtAuthorizer")}
+    _add_route(template, "DefaultRoute", DEFAULT, **extra)
+    if auth and stage.endpoint.cors:
+        # `$default` also catches OPTIONS, so with the authorizer on it every browser
+        # preflight (sent without a token) got 401. Routes with a method and a path outrank
+        # `$default`: these take every OPTIONS, unauthorized, and API Gateway answers the
+        # preflight from the CORS configuration.
+        # https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
+        for route_id, key in PREFLIGHT_ROUTES.items():
+            _add_route(template, route_id, key, AuthorizationType="NONE")
+
+
+def _add_route(template: Template, route_id: str, key: str, **extra: object) -> None:
     template.add_resource(
         apigatewayv2.Route(
-            "DefaultRoute",
+            route_id,
             ApiId=Ref("HttpApi"),
-            RouteKey=DEFAULT,
+            RouteKey=key,
             Target=Join("/", ["integrations", Ref("Integration")]),
             **extra,
         )
