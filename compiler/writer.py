@@ -44,7 +44,7 @@ Deploy with `tsc deploy`, or by hand:
      aws s3 sync out/{name} s3://BUCKET/PREFIX/
 2. Create the stack from root.{ext}, naming where the templates are:
      aws cloudformation create-stack --stack-name {name} \\
-       --template-url https://BUCKET.s3.amazonaws.com/PREFIX/root.{ext} \\
+       --template-url https://BUCKET.s3.REGION.amazonaws.com/PREFIX/root.{ext} \\
        --parameters ParameterKey=TemplateBucket,ParameterValue=BUCKET \\
                     ParameterKey=TemplatePrefix,ParameterValue=PREFIX/ \\
        --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND

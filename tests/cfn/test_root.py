@@ -50,7 +50,9 @@ def test_children_are_nested_stacks_in_dependency_order(three_stages: dict[str, 
     for name, body in resources.items():
         assert body["Type"] == "AWS::CloudFormation::Stack", name
         url = body["Properties"]["TemplateURL"]["Fn::Sub"]
-        assert url.startswith("https://${TemplateBucket}.s3.${AWS::URLSuffix}/${TemplatePrefix}")
+        assert url.startswith(
+            "https://${TemplateBucket}.s3.${AWS::Region}.${AWS::URLSuffix}/${TemplatePrefix}"
+        )
 
 
 def test_parameters_are_the_template_location_and_the_networks_zones(

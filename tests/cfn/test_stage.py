@@ -96,7 +96,7 @@ def test_template_urls_name_each_child_by_the_sha256_of_its_text(ext: str) -> No
             digest = hashlib.sha256(text.encode()).hexdigest()[:12]
             url = stacks[child_id(kind)]["TemplateURL"]["Fn::Sub"]
             assert url == (
-                "https://${TemplateBucket}.s3.${AWS::URLSuffix}/${TemplatePrefix}"
+                "https://${TemplateBucket}.s3.${AWS::Region}.${AWS::URLSuffix}/${TemplatePrefix}"
                 f"{kind}-{stage.name}.{digest}.{ext}"
             )
 

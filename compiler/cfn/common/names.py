@@ -70,6 +70,12 @@ def stage_child_id(kind: str) -> str:
 
 
 def template_url(file_name: str) -> Sub:
-    """Where a child template lives once the folder is uploaded under TemplatePrefix."""
+    """Where a child template lives once the folder is uploaded under TemplatePrefix.
+
+    The regional virtual-hosted form: the global `<bucket>.s3.amazonaws.com` is us-east-1's
+    endpoint, which answers for buckets elsewhere with a redirect, and not for opt-in regions.
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html
+    """
     bucket, prefix = RootParam.TEMPLATE_BUCKET.value, RootParam.TEMPLATE_PREFIX.value
-    return Sub(f"https://${{{bucket}}}.s3.${{AWS::URLSuffix}}/${{{prefix}}}{file_name}")
+    host = f"${{{bucket}}}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}"
+    return Sub(f"https://{host}/${{{prefix}}}{file_name}")
