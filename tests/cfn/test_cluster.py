@@ -8,10 +8,14 @@ from typing import Any
 import pytest
 from cfn_templates import lint_problems, of_type, only, outputs, parameters, resources
 from ir_factory import variant
+from naming_walk import evaluate, physical_names
+from stack_irs import lowered
 
 from compiler.cfn.cluster.stack import build_cluster, ecs_ami_path
 from compiler.cfn.common.inline_function import function_source
 from compiler.cfn.common.outputs import ClusterOut
+from compiler.compile import compile_ir
+from compiler.data.naming import name_problems, naming_rules
 
 
 @pytest.mark.parametrize("compute", ["ec2", "fargate"])
@@ -150,3 +154,22 @@ def test_cleanup_role_allows_exactly_what_the_function_calls() -> None:
 def test_fargate_needs_no_cleanup() -> None:
     ir = variant(compute="fargate")
     assert of_type(build_cluster(ir, ir.stages[0]), "Custom::AsgCleanup") == {}
+
+
+@pytest.mark.parametrize("name", ["ecs-demo", "aws-shop", "fargate-x"])
+def test_a_spec_named_like_a_reserved_prefix_gets_a_valid_capacity_provider(name: str) -> None:
+    # ECS refuses capacity provider names beginning aws/ecs/fargate; the generated name
+    # began with the stack's, which is the spec's name by default.
+    ir = lowered({"version": 1, "name": name, "compute": {"type": "ec2"}})
+    files = compile_ir(ir).files
+    rule = naming_rules()[("AWS::ECS::CapacityProvider", "Name")]
+    (provider,) = [n for n in physical_names(files, name) if n.rule == rule]
+    assert not provider.generated and name_problems(rule, provider.name) == []
+    assert provider.name.startswith(f"capacity-{name}-dev-")
+
+
+def test_the_capacity_provider_name_is_unique_per_stack() -> None:
+    ir = variant(compute="ec2")
+    name = resources(build_cluster(ir, ir.stages[0]))["CapacityProvider"]["Properties"]["Name"]
+    pseudo = {"AWS::StackId": "arn:aws:cloudformation:us-east-1:1:stack/s/1c2fa620-982a-11e3"}
+    assert evaluate(name, pseudo) == "capacity-crud-api-dev-1c2fa620-982a-11e3"

@@ -2,10 +2,12 @@
 
 scale x compute x egress x source x buildspecs x stage count: 240 specs, of which the
 language rejects the 40 with egress public-ip on EC2; the other 200 go through the whole
-front end and compile. Each distinct template text is linted once (most rows share most
-templates): zero cfn-lint errors or warnings. Sizes and TemplateURLs are checked on every
-row, determinism on a few rows that take every value; one more check compiles each
-example under two hash seeds.
+front end and compile, with the longest spec and stage names the language allows. Each
+distinct template text is linted once (most rows share most templates): zero cfn-lint
+errors or warnings. Sizes, TemplateURLs and every physical name (against
+compiler/data/naming_rules.json, for stack names up to the longest and those beginning
+with each reserved prefix) are checked on every row, determinism on a few rows that take
+every value; one more check compiles each example under two hash seeds.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import pytest
 import yaml
 from cfn_templates import lint_text
 from matrix_jobs import compile_data
+from naming_walk import physical_names, resource_types
 from shell_blocks import command_blocks, shellcheck
 
 from compiler.buildspecs import BUILD_FILE, RELEASE_FILE
 from compiler.compile import Compiled
+from compiler.data.naming import name_problems, naming_rules
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.writer import write_out
 
@@ -70,17 +74,26 @@ def _allowed(row: dict[str, Any]) -> bool:
     return not (row["compute"] == "ec2" and row["egress"] == "public-ip")
 
 
+# The longest names the language allows: every name built from them must still fit.
+NAME = "matrix-app-twenty-five-ch"  # 25 characters
+LONG_STAGE = "production"  # 10 characters
+ENDPOINT_OPTIONS: dict[str, Any] = {
+    "cors": {"allow_origins": ["https://example.com"]},
+    "authorizer": {"issuer": "https://issuer.example.com", "audience": ["client"]},
+}
+
+
 def spec(row: dict[str, Any]) -> dict[str, Any]:
     """The tinystack.yaml (as data) of one row."""
     stages: list[dict[str, Any]] = [{"name": "dev"}]
     if row["stages"] == 3:
-        stages += [{"name": "qa"}, {"name": "prod", "approval": True, "scaling": {"min": 2}}]
+        stages += [{"name": "qa"}, {"name": LONG_STAGE, "approval": True, "scaling": {"min": 2}}]
     compute: dict[str, Any] = {"type": row["compute"]}
-    if row["compute"] == "ec2":  # room for prod's 2 starting tasks; max: the default
+    if row["compute"] == "ec2":  # room for the last stage's 2 starting tasks; max: the default
         compute["instances"] = {"min": 2}
-    return {
+    data = {
         "version": 1,
-        "name": "matrix-app",
+        "name": NAME,
         "description": "matrix row",
         "scale": row["scale"],
         "compute": compute,
@@ -91,6 +104,9 @@ def spec(row: dict[str, Any]) -> dict[str, Any]:
         "stages": stages,
         "tags": {"team": "platform"},
     }
+    if row["scale"] == "standard" and row["stages"] == 3:  # the HTTP API's options, all on
+        data["endpoint"] = ENDPOINT_OPTIONS
+    return data
 
 
 def row_id(row: dict[str, Any]) -> str:
@@ -246,3 +262,67 @@ def test_two_processes_with_different_hash_seeds_write_the_same_bytes(
     first, second = _tree(tmp_path / "1"), _tree(tmp_path / "2")
     assert any(name.endswith("/root.yaml") for name in first)
     assert first == second
+
+
+# Types whose instances carry no name of their own (tags aside), or a fixed one.
+UNNAMED_TYPES = {
+    "AWS::ApiGatewayV2::ApiMapping", "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route",
+    "AWS::ApiGatewayV2::Stage",  # always `$default`
+    "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::EC2::EIP", "AWS::EC2::EIPAssociation",
+    "AWS::EC2::Instance", "AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::Route",
+    "AWS::EC2::RouteTable", "AWS::EC2::Subnet", "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::VPC", "AWS::EC2::VPCGatewayAttachment",
+    "AWS::ECS::ClusterCapacityProviderAssociations", "AWS::ElasticLoadBalancingV2::Listener",
+    "AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::S3::BucketPolicy",
+    "AWS::SNS::Subscription", "AWS::SNS::TopicPolicy", "Custom::AsgCleanup", "Custom::DesiredCount",
+}  # fmt: skip
+
+
+def stack_names(spec_name: str) -> list[str]:
+    """Stack names a user may deploy a spec as: its own name, the longest CloudFormation
+    takes, names with doubled or trailing hyphens, and one beginning with each prefix a
+    service reserves (in either case), where that is a valid stack name."""
+    valid = re.compile(naming_rules()[("AWS::CloudFormation::Stack", "StackName")].pattern)
+    reserved = sorted({p for rule in naming_rules().values() for p in rule.reserved_prefixes})
+    starts = [f"{p}app" for p in reserved] + [f"{p.upper()}app" for p in reserved]
+    longest = f"{spec_name}-".ljust(128, "x")
+    names = [spec_name, longest, "a--b", "app-", *starts]
+    return [name for name in names if valid.fullmatch(name)]
+
+
+def test_stack_names_cover_the_reserved_prefixes() -> None:
+    names = stack_names(NAME)
+    assert {"ecsapp", "awsapp", "sg-app", "xn--app", "internal-app", "sthree-app"} <= set(names)
+    assert max(map(len, names)) == 128 and len(NAME) == 25 and len(LONG_STAGE) == 10
+
+
+def test_every_type_in_the_matrix_is_in_the_naming_table_or_has_no_name(
+    matrix: dict[str, Compiled],
+) -> None:
+    named = {kind for kind, _ in naming_rules()}
+    emitted = set().union(*(resource_types(out.files) for out in matrix.values()))
+    assert emitted - named - UNNAMED_TYPES == set()
+    assert "AWS::ApiGatewayV2::Authorizer" in emitted  # the options rows reach every type
+
+
+def test_every_name_in_the_matrix_follows_the_aws_naming_rules(
+    matrix: dict[str, Compiled],
+) -> None:
+    problems: set[str] = set()
+    checked = 0
+    for key, out in matrix.items():
+        for stack in stack_names(out.name):
+            for found in physical_names(out.files, stack):
+                where = (
+                    f"{found.file} {found.logical_id} {found.rule.resource_type}."
+                    f"{found.rule.property} (stack {stack!r}, {key})"
+                )
+                if found.unresolved:
+                    problems.add(f"{where}: not known before deploy: {found.unresolved}")
+                    continue
+                checked += 1
+                problems |= {
+                    f"{where}: {found.name!r} {p}" for p in name_problems(found.rule, found.name)
+                }
+    assert sorted(problems)[:20] == []
+    assert checked > 100_000

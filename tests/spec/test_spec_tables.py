@@ -13,7 +13,7 @@ from compiler.data.capacity import instance_capacity, tasks_per_instance
 from compiler.data.tables import fargate_sizes, fargate_table, instance_table, instance_types
 
 
-@pytest.mark.parametrize("name", ["instance_types", "fargate_sizes"])
+@pytest.mark.parametrize("name", ["instance_types", "fargate_sizes", "naming_rules"])
 def test_table_matches_its_schema(name: str) -> None:
     data = resources.files("compiler").joinpath("data")
     schema = json.loads(data.joinpath(f"{name}.schema.json").read_text(encoding="utf-8"))

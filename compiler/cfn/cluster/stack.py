@@ -29,8 +29,10 @@ from troposphere import (
 )
 
 from compiler.cfn.cluster.cleanup import add_asg_cleanup
+from compiler.cfn.common.names import unique_name
 from compiler.cfn.common.outputs import ClusterOut, NetworkOut
 from compiler.cfn.common.roles import trust_policy
+from compiler.cfn.common.security_group import security_group
 from compiler.cfn.common.tagging import asg_tags, tag_list, tag_specifications
 from compiler.cfn.network.nat import is_graviton
 from compiler.ir.model import StackIR, StageIR
@@ -97,7 +99,7 @@ def _instance_role(template: Template, ir: StackIR) -> None:
     )
     template.add_resource(iam.InstanceProfile("InstanceProfile", Roles=[Ref("InstanceRole")]))
     template.add_resource(
-        ec2.SecurityGroup(
+        security_group(
             "InstanceSecurityGroup",
             # Tasks use awsvpc (their own interfaces), so the instances need no ingress.
             GroupDescription="ECS container instances: no inbound traffic",
@@ -167,6 +169,9 @@ def _capacity(template: Template, ir: StackIR, stage: StageIR) -> None:
     template.add_resource(
         ecs.CapacityProvider(
             CAPACITY_PROVIDER,
+            # ECS refuses names beginning aws/ecs/fargate, which a generated one (the stack's
+            # name first) would for a stack named so; ours begins with what it is.
+            Name=unique_name(f"capacity-{stage.names.prefix}"),
             DependsOn=cleanup,
             AutoScalingGroupProvider=ecs.AutoScalingGroupProvider(
                 AutoScalingGroupArn=Ref("AutoScalingGroup"),

@@ -1,4 +1,4 @@
-"""Logical IDs, template file names and TemplateURLs, derived only from IR names.
+"""Logical IDs, template file names, TemplateURLs and the physical names tinystack sets.
 
 A logical ID that changes between releases replaces a live resource, so every ID is built
 here from stable parts and frozen by the golden tests. Which file a nested stack is written
@@ -7,6 +7,12 @@ to, and the URL its parent names it by, are decided here and nowhere else.
 Nested templates are content-addressed: `service-dev.<first 12 hex of sha256>.yaml`. A
 parent names each child by that file, so a parent's bytes change exactly when a child's
 do, and CloudFormation updates only the nested stacks whose template really changed.
+
+Physical names: CloudFormation generates `<stack name>-<logical ID>-<random>` where a
+template sets none, so a generated name begins with the root stack's name, and a stack
+named `ecs-...`, `sg-...`, `xn--...` or `internal-...` would reach a prefix the service
+reserves (compiler/data/naming_rules.json). For those types the name is set here: a fixed
+lead word, what it is, and the stack's own UUID (unique per stack, fixed for its life).
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from troposphere import Sub
+from troposphere import Join, Ref, Select, Split, Sub
 
 from compiler.cfn.common.outputs import RootParam
+from compiler.ir.names import shorten
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 ADDRESS_DIGITS = 12  # hex digits of a file's sha256 in its name
@@ -79,3 +86,33 @@ def template_url(file_name: str) -> Sub:
     bucket, prefix = RootParam.TEMPLATE_BUCKET.value, RootParam.TEMPLATE_PREFIX.value
     host = f"${{{bucket}}}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}"
     return Sub(f"https://{host}/${{{prefix}}}{file_name}")
+
+
+def stack_uuid() -> Select:
+    """The UUID ending this stack's ID: lowercase hex and hyphens, 36 characters."""
+    return Select(2, Split("/", Ref("AWS::StackId")))
+
+
+def unique_name(lead: str) -> Join:
+    """`<lead>-<stack UUID>`: unique per stack, so two stacks of one spec never collide,
+    and a stack created after a delete does not meet what the old one retained."""
+    return Join("-", [lead, stack_uuid()])
+
+
+def short_unique_name(lead: str, limit: int) -> Join:
+    """`<lead, cut>-<12 hex digits>` within `limit` characters (an ALB's 32).
+
+    The digits are the UUID's first two groups: its timestamp, unique per stack.
+    """
+    groups = Split("-", stack_uuid())
+    stamp = Join("", [Select(0, groups), Select(1, groups)])
+    return Join("-", [shorten(lead, limit - 13), stamp])
+
+
+def group_name(title: str, description: str) -> Sub:
+    """A security group's name: `<logical ID>-<6 hex of its description>-<stack name>`.
+
+    Unique within the VPC; a new description replaces the group, so it gets a new name.
+    """
+    digest = hashlib.sha256(description.encode("utf-8")).hexdigest()[:6]
+    return Sub(f"{title}-{digest}-${{AWS::StackName}}")

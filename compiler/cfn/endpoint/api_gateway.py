@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 
-from troposphere import GetAtt, Join, Ref, Split, Template, apigatewayv2, ec2
+from troposphere import GetAtt, Join, Ref, Split, Template, apigatewayv2
 from troposphere import servicediscovery as cloudmap
 
 from compiler.cfn.common.log_groups import retained_log_group
 from compiler.cfn.common.outputs import EndpointOut, NetworkOut
+from compiler.cfn.common.security_group import security_group
 from compiler.cfn.common.tagging import tag_list, tag_map
 from compiler.cfn.endpoint.front_door import add_alias_record, app_port_rule
 from compiler.ir.model import StackIR, StageIR
@@ -72,7 +73,7 @@ def _discovery(template: Template, ir: StackIR, stage: StageIR) -> None:
 
 def _vpc_link(template: Template, ir: StackIR, stage: StageIR) -> None:
     template.add_resource(
-        ec2.SecurityGroup(
+        security_group(
             "VpcLinkSecurityGroup",
             GroupDescription=f"{stage.names.prefix} API Gateway VPC link: out to the app port",
             VpcId=Ref(NetworkOut.VPC_ID.value),

@@ -16,6 +16,7 @@ import re
 from troposphere import Base64, GetAtt, Parameter, Ref, Sub, Template, ec2
 from troposphere.policies import CreationPolicy, ResourceSignal
 
+from compiler.cfn.common.security_group import security_group
 from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR
 
@@ -102,7 +103,7 @@ def add_nat_instance(template: Template, ir: StackIR, public_subnet: str, table:
 
 def _security_group(template: Template, ir: StackIR) -> None:
     template.add_resource(
-        ec2.SecurityGroup(
+        security_group(
             "NatSecurityGroup",
             GroupDescription="NAT instance: admits traffic from inside the VPC only",
             VpcId=Ref("Vpc"),

@@ -1,13 +1,16 @@
 """S3 buckets of the pipeline stack: the artifact store and, for provider s3, the source bucket.
 
 Both are versioned and SSE-S3 encrypted, block every kind of public access, enforce
-bucket-owner object ownership and refuse plain-HTTP requests through a bucket policy.
+bucket-owner object ownership and refuse plain-HTTP requests through a bucket policy. Their
+names are set (`tinystack-<what>-<stack UUID>`): a generated one begins with the stack's
+name, and S3 refuses names beginning `xn--`, `sthree-` or `amzn-s3-demo-`.
 """
 
 from __future__ import annotations
 
 from troposphere import GetAtt, Join, s3
 
+from compiler.cfn.common.names import unique_name
 from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR
 
@@ -57,6 +60,7 @@ def artifact_bucket(ir: StackIR) -> s3.Bucket:
     )
     return s3.Bucket(
         ARTIFACT_BUCKET,
+        BucketName=unique_name("tinystack-artifacts"),
         VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
         LifecycleConfiguration=s3.LifecycleConfiguration(Rules=[expire]),
         **_private_props(ir),
@@ -74,6 +78,7 @@ def source_bucket(ir: StackIR) -> s3.Bucket:
     )
     return s3.Bucket(
         SOURCE_BUCKET,
+        BucketName=unique_name("tinystack-source"),
         # the uploaded sources are the user's data: kept when the stack goes
         DeletionPolicy="RetainExceptOnCreate",
         UpdateReplacePolicy="Retain",

@@ -26,6 +26,7 @@ from troposphere import (
     events,
 )
 
+from compiler.cfn.common.names import stack_uuid
 from compiler.cfn.common.outputs import PipelineOut
 from compiler.cfn.common.roles import Statement, service_role
 from compiler.cfn.common.tagging import tag_list
@@ -76,8 +77,7 @@ def _connection_name(ir: StackIR) -> Join:
     """`<name>-<provider>-<8 hex of the stack id>`: connection names are unique per account,
     so two stacks of one spec (say, under two --stack-name) must not share one."""
     head = shorten(f"{ir.name}-{ir.source.provider}", CONNECTION_NAME_LIMIT - STACK_ID_DIGITS - 1)
-    stack_uuid = Select(2, Split("/", Ref("AWS::StackId")))
-    return Join("-", [head, Select(0, Split("-", stack_uuid))])
+    return Join("-", [head, Select(0, Split("-", stack_uuid()))])
 
 
 def _connection_source(template: Template, ir: StackIR) -> SourcePart:

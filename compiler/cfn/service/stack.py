@@ -14,10 +14,11 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ec2, ecs
+from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ecs
 
 from compiler.cfn.common.log_groups import retained_log_group
 from compiler.cfn.common.outputs import ClusterOut, EndpointOut, NetworkOut, RegistryOut, ServiceOut
+from compiler.cfn.common.security_group import security_group
 from compiler.cfn.common.tagging import tag_list
 from compiler.cfn.endpoint.front_door import app_port_rule
 from compiler.cfn.service.desired_count import RESOURCE as DESIRED_COUNT
@@ -124,7 +125,7 @@ def _task(template: Template, ir: StackIR, stage: StageIR) -> None:
     )
     front_door = Ref(EndpointOut.FRONT_SECURITY_GROUP_ID.value)
     template.add_resource(
-        ec2.SecurityGroup(
+        security_group(
             "TaskSecurityGroup",
             GroupDescription=f"{stage.names.prefix} tasks: the app port from the endpoint only",
             VpcId=Ref(NetworkOut.VPC_ID.value),
