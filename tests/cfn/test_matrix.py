@@ -274,7 +274,8 @@ UNNAMED_TYPES = {
     "AWS::EC2::VPC", "AWS::EC2::VPCGatewayAttachment",
     "AWS::ECS::ClusterCapacityProviderAssociations", "AWS::ElasticLoadBalancingV2::Listener",
     "AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::S3::BucketPolicy",
-    "AWS::SNS::Subscription", "AWS::SNS::TopicPolicy", "Custom::AsgCleanup", "Custom::DesiredCount",
+    "AWS::SNS::Subscription", "AWS::SNS::TopicPolicy", "Custom::AsgCleanup",
+    "Custom::BucketEmptier", "Custom::DesiredCount",
 }  # fmt: skip
 
 

@@ -25,6 +25,16 @@ Stacks and change sets (events.py, parsing_fixes.py, nested.py, changesets.py)
 - A nested stack's physical ID is its stack ID (moto: its name).
 - DeletionPolicy RetainExceptOnCreate and Snapshot retain on delete, like Retain.
 
+Stack deletes (deletion.py)
+- Resources are deleted in reverse dependency order (Ref, GetAtt, Sub, DependsOn), each
+  with DELETE events, so a custom resource runs while its function exists (moto: set order);
+  one already gone counts as deleted.
+- Deleting a bucket that holds any object version fails with BucketNotEmpty, as in S3
+  (moto's CloudFormation dropped the resource and kept the bucket).
+- A resource that fails to delete leaves its stack in DELETE_FAILED, still listed, and
+  fails its parent's nested stack resource (moto raised from the API and lost the stack).
+- Route tables are deleted with their stack (moto kept them and then refused the VPC).
+
 Custom resources (custom.py)
 - A `Custom::*` resource runs its Lambda function's inline Python in-process (moto needs
   Docker for that) and uses the response the handler PUTs to its ResponseURL.
@@ -128,6 +138,7 @@ def install() -> None:
     from tests.moto_ext import (
         changesets,
         custom,
+        deletion,
         ecs_deployments,
         ecs_tasks,
         events,
@@ -137,6 +148,7 @@ def install() -> None:
         resources,
     )
 
-    modules = (events, parsing_fixes, nested, changesets, custom, resources, ecs_deployments)
-    for module in (*modules, pipelines, ecs_tasks):
+    # deletion before nested: nested.py wraps the ordered ResourceMap.delete it installs
+    modules = (events, parsing_fixes, deletion, nested, changesets, custom, resources)
+    for module in (*modules, ecs_deployments, pipelines, ecs_tasks):
         module.install()

@@ -49,7 +49,7 @@ def add_asg_cleanup(template: Template, ir: StackIR, stage: StageIR) -> str:
             GetAtt("Cluster", "Arn"),
         ),
     ]
-    function_arn = add_inline_function(template, ir, stage, FUNCTION, grants)
+    function_arn = add_inline_function(template, ir, stage.names.prefix, FUNCTION, grants)
     template.add_resource(
         AsgCleanupResource(
             RESOURCE,

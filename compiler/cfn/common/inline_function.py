@@ -1,11 +1,11 @@
 """An inline Python Lambda function with its own role and retained log group.
 
 The custom resources the stacks declare (the cluster's AsgCleanup, the service's
-DesiredCount) are each served by a small function shipped in compiler/cfn/functions/ and
-embedded as ZipFile. Each gets `<stem>Logs` (kept 90 days and after the stack is gone),
-`<stem>Role` (Lambda may assume it; it may write its own logs and what the caller grants)
-and `<stem>Function`. The caller adds the custom resource, with the function's ARN as
-its ServiceToken.
+DesiredCount, the pipeline's ArtifactBucketEmptier) are each served by a small function
+shipped in compiler/cfn/functions/ and embedded as ZipFile. Each gets `<stem>Logs` (kept
+90 days and after the stack is gone), `<stem>Role` (Lambda may assume it; it may write
+its own logs and what the caller grants) and `<stem>Function`. The caller adds the custom
+resource, with the function's ARN as its ServiceToken.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from troposphere import GetAtt, Ref, Template, awslambda
 from compiler.cfn.common.log_groups import retained_log_group
 from compiler.cfn.common.roles import Statement, service_role, statement
 from compiler.cfn.common.tagging import tag_list
-from compiler.ir.model import StackIR, StageIR
+from compiler.ir.model import StackIR
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class InlineFunction:
     stem: str  # of the logical IDs: <stem>Logs, <stem>Role, <stem>Function
     source_file: str  # in compiler/cfn/functions/
     policy_name: str
-    purpose: str  # the function's description, after the stage's prefix
+    purpose: str  # the function's description, after its owner (`<name>-<stage>`, `<name>`)
     timeout_seconds: int
 
 
@@ -40,7 +40,7 @@ def function_source(source_file: str) -> str:
 
 
 def add_inline_function(
-    template: Template, ir: StackIR, stage: StageIR, fn: InlineFunction, grants: list[Statement]
+    template: Template, ir: StackIR, owner: str, fn: InlineFunction, grants: list[Statement]
 ) -> GetAtt:
     """Add the function, its log group and its role (own logs + `grants`); returns its ARN."""
     logs_id, role_id, function_id = f"{fn.stem}Logs", f"{fn.stem}Role", f"{fn.stem}Function"
@@ -54,7 +54,7 @@ def add_inline_function(
     template.add_resource(
         awslambda.Function(
             function_id,
-            Description=f"{stage.names.prefix}: {fn.purpose}",
+            Description=f"{owner}: {fn.purpose}",
             Runtime="python3.12",
             Handler="index.handler",
             Code=awslambda.Code(ZipFile=function_source(fn.source_file)),

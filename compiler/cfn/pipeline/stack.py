@@ -1,6 +1,7 @@
 """pipeline.yaml: CodePipeline V2, Source -> Build -> per stage [Approval] -> Release.
 
-Resources: the artifact bucket (encrypted, private, TLS only, expiring), the source
+Resources: the artifact bucket (encrypted, private, TLS only, expiring, emptied on stack
+delete by common/bucket_emptier.py), the source
 (source.py), the Build and Release projects (build.py), the pipeline and
 its role, the failure notification (notify.py).
 Parameters: the repository's URI and ARN, and per stage `<Stage>ClusterName`, `<Stage>ClusterArn`,
@@ -15,6 +16,7 @@ from typing import Any
 
 from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, codepipeline, s3
 
+from compiler.cfn.common.bucket_emptier import add_bucket_emptier
 from compiler.cfn.common.outputs import PipelineOut, RegistryOut, StageOut
 from compiler.cfn.common.roles import service_role
 from compiler.cfn.common.tagging import tag_list
@@ -130,9 +132,11 @@ def _pipeline_role(
     return service_role("PipelineRole", "codepipeline.amazonaws.com", grants, ir)
 
 
-def _pipeline(ir: StackIR, role: Any, artifacts: s3.Bucket, stages: list[Any]) -> Any:
+def _pipeline(ir: StackIR, role: Any, artifacts: s3.Bucket, stages: list[Any], emptier: str) -> Any:
     return codepipeline.Pipeline(
         PIPELINE,
+        # deleted before the emptier runs, so no new artifact lands in an emptied bucket
+        DependsOn=[emptier],
         PipelineType="V2",
         # a newer execution may overtake one waiting for approval; each carries its own digest
         ExecutionMode="SUPERSEDED",
@@ -152,6 +156,7 @@ def build_pipeline(ir: StackIR) -> Template:
         template.add_parameter(Parameter(name, Type="String"))
     artifacts = template.add_resource(artifact_bucket(ir))
     template.add_resource(tls_only_policy(artifacts))
+    emptier = add_bucket_emptier(template, ir, ir.name, artifacts.title)
     topic = add_topic(template, ir)
     source = add_source(template, ir)
     projects = add_projects(template, ir, artifacts, source.codebuild_grants)
@@ -161,7 +166,7 @@ def build_pipeline(ir: StackIR) -> Template:
         _build_stage(projects),
         *(_release_stage(stage, projects, topic) for stage in ir.stages),
     ]
-    pipeline = template.add_resource(_pipeline(ir, role, artifacts, stages))
+    pipeline = template.add_resource(_pipeline(ir, role, artifacts, stages, emptier))
     add_upload_trigger(template, ir, source, pipeline)
     add_failure_rule(template, ir, topic, pipeline)
     outputs: dict[PipelineOut, Any] = {

@@ -101,7 +101,7 @@ def _grants() -> list[Statement]:
 
 def add_desired_count(template: Template, ir: StackIR, stage: StageIR) -> None:
     """Add the function, its role and log group, and the DesiredCount custom resource."""
-    function_arn = add_inline_function(template, ir, stage, FUNCTION, _grants())
+    function_arn = add_inline_function(template, ir, stage.names.prefix, FUNCTION, _grants())
     template.add_resource(
         DesiredCountResource(
             RESOURCE,
