@@ -270,7 +270,7 @@ def test_other_events_are_acknowledged_and_ignored(
 
 def test_the_template_embeds_this_very_source_with_its_settings() -> None:
     ir = stack_ir(source=source_spec("s3", webhook=True))
-    (function,) = of_type(build_pipeline(ir), "AWS::Lambda::Function").values()
+    function = of_type(build_pipeline(ir), "AWS::Lambda::Function")["WebhookFunction"]
     props = function["Properties"]
     assert props["Code"]["ZipFile"] == function_source("webhook.py")
     assert props["Handler"] == "index.handler"
