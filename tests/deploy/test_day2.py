@@ -32,6 +32,7 @@ from tests.moto_ext.process import REGION, MotoServer
 
 COMMENTED_PROD = "  # - name: prod\n  #   approval: true"
 PROD = "  - name: prod\n    approval: true"
+DEV = "  - name: dev"
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,7 @@ def project(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -
         assert created.exit_code == 0, created.output
         spec = folder / "tinystack.yaml"
         text = spec.read_text().replace(COMMENTED_PROD, PROD)
+        text = text.replace(DEV, DEV + "\n    exec: true  # tsc exec needs ECS Exec on")
         spec.write_text(text)
         git(folder, "init", "-q", "-b", "main")
         git(folder, "add", "-A")
