@@ -39,7 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "commands": BASE
     | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"}
     | {"compile", "deploy", "blueprints"},
-    "cli": set(),  # the command registry names commands' modules as strings, not imports
+    # the command registry names commands' modules as strings; usage errors are diagnostics
+    "cli": {"diagnostics"},
 }
 
 

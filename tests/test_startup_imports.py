@@ -8,6 +8,7 @@ boto3/cfn-lint/matplotlib/graphviz nowhere on these paths (`tsc graph` text form
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,15 +57,16 @@ def report():
         json.dump(sorted(sys.modules), out)
 atexit.register(report)
 from compiler.cli import main
-main(sys.argv[2:])
+main(sys.argv[2:], prog_name="tsc")
 """
 
 
-def _loaded(argv: tuple[str, ...], cwd: Path) -> set[str]:
+def _loaded(argv: tuple[str, ...], cwd: Path, env: dict[str, str] | None = None) -> set[str]:
     record = cwd / "modules.json"
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(record), *argv],
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+        env=os.environ | (env or {}),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return set(json.loads(record.read_text()))
@@ -85,3 +87,11 @@ def test_help_lists_every_command_with_its_docstring_summary() -> None:
         assert command is not None and command.help is not None
         assert entry.summary == command.help.split("\n")[0], name
         assert f"{name} {entry.summary}" in help_text
+
+
+def test_completing_a_command_name_imports_no_command(tmp_path: Path) -> None:
+    """A TAB after `tsc va` is answered from the command table, as `tsc --help` is."""
+    env = {"_TSC_COMPLETE": "bash_complete", "COMP_WORDS": "tsc va", "COMP_CWORD": "1"}
+    modules = _loaded((), tmp_path, env)
+    assert {m.split(".")[0] for m in modules} & HEAVY == set()
+    assert [m for m in modules if m.startswith(("compiler.commands", "compiler.spec"))] == []

@@ -84,7 +84,7 @@ def test_bad_files_in_the_installed_command_print_no_traceback(tmp_path: Path) -
     assert run.returncode == 1
     assert "Traceback" not in run.stderr + run.stdout
     assert run.stderr.endswith(f"{len(paths) + 1} errors, 0 warnings\n")
-    assert f"{tmp_path / 'missing.yaml'}:1:1: error: no such file" in run.stderr
+    assert f"{tmp_path / 'missing.yaml'}: error: no such file [TS001]\n" in run.stderr
 
 
 def test_all_problems_of_all_files_then_one_count(tmp_path: Path) -> None:
@@ -95,10 +95,10 @@ def test_all_problems_of_all_files_then_one_count(tmp_path: Path) -> None:
     assert code == 1
     assert err.splitlines() == [
         f"{first}:3:8: error: scale: 'big' is not allowed; allowed: 'standard', 'hyperscale', "
-        "'auto'",
-        f"{first}:4:13: error: app.port: '0' is less than the minimum, 1",
+        "'auto' [TS103]",
+        f"{first}:4:13: error: app.port: '0' is less than the minimum, 1 [TS104]",
         f"{second}:3:26: warning: compute.instance_type: 'm3.medium' is a previous-generation "
-        "instance type. Use 't3.medium', its current-generation equivalent.",
+        "instance type. Use 't3.medium', its current-generation equivalent. [TS206]",
         "2 errors, 1 warning",
     ]
     assert out.splitlines() == [f"{first}: invalid", f"{second}: ok (0 errors, 1 warning)"]
@@ -135,7 +135,7 @@ def test_emit_ir_prints_the_lowered_stack() -> None:
 def test_emit_ir_takes_one_file() -> None:
     code, out, err = _invoke("validate", "--emit-ir", *map(str, EXAMPLES[:2]))
     assert (code, out) == (1, "")
-    assert err == "tsc validate: error: --emit-ir takes exactly one FILE, without --json\n"
+    assert err == "error: --emit-ir takes one SPEC, without --json. See 'tsc validate --help'.\n"
 
 
 def test_schema_command_prints_the_shipped_schema() -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
+from compiler.commands.conventions import spec_argument
 from compiler.commands.folders import OUT_FOLDER
 from compiler.commands.validate import print_ir
 from compiler.compile import Compiled, Format, compile_spec
-from compiler.diagnostics import printable, render_text
+from compiler.diagnostics import printable, write_diagnostics
 
 # what a file that is not a template holds, by its name's ending
 _KIND = {".yml": "   buildspec", "json": "    the IR", ".mmd": "     diagram"}
@@ -40,7 +40,7 @@ def _summary_json(compiled: Compiled, out_dir: Path) -> str:
 
 
 @click.command(name="compile")
-@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@spec_argument()
 @click.option(
     "--out", "out_root", type=OUT_FOLDER, default=Path("out"),
     show_default=True, help="Folder that receives <name>/.",
@@ -54,6 +54,8 @@ def _summary_json(compiled: Compiled, out_dir: Path) -> str:
 def compile_command(spec: Path, out_root: Path, fmt: Format, emit_ir: bool, as_json: bool) -> None:
     """Compile SPEC into nested CloudFormation stacks and buildspecs in OUT/<name>/.
 
+    SPEC defaults to tinystack.yaml in the current folder.
+
     \b
     Example:
       tsc compile tinystack.yaml --out out/
@@ -64,7 +66,7 @@ def compile_command(spec: Path, out_root: Path, fmt: Format, emit_ir: bool, as_j
         return
     result = compile_spec(spec, out_root, fmt)
     compiled, out_dir = result.compiled, result.out_dir
-    sys.stderr.write(render_text(result.diagnostics))
+    write_diagnostics(result.diagnostics)
     if compiled is None or out_dir is None:
         raise SystemExit(1)
     click.echo(

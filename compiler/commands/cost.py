@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from compiler.commands.conventions import fail, spec_argument
 from compiler.compile import read_stack
 from compiler.cost.analysis import CostReport, analyze, retarget
 from compiler.cost.plot import PlotError, write_plot
@@ -20,11 +21,11 @@ from compiler.cost.prices import PriceTableError, load_prices
 from compiler.cost.report import render_text as render_report
 from compiler.cost.report_json import render_json
 from compiler.cost.traffic import TrafficError, override_traffic
-from compiler.diagnostics import has_errors, render_text
+from compiler.diagnostics import has_errors, write_diagnostics
 
 
 @click.command("cost")
-@click.argument("spec_file", metavar="FILE", type=click.Path(path_type=Path))
+@spec_argument("spec_file")
 @click.option(
     "--prices",
     "prices_file",
@@ -63,7 +64,9 @@ def cost(
     as_json: bool,
     plot_file: Path | None,
 ) -> None:
-    """Estimate the monthly AWS cost of FILE, standard vs hyperscale, with the crossover.
+    """Estimate the monthly AWS cost of SPEC, standard vs hyperscale, with the crossover.
+
+    SPEC defaults to tinystack.yaml in the current folder.
 
     \b
     Example:
@@ -73,8 +76,7 @@ def cost(
       tsc cost tinystack.yaml --free-tier used
     """
     ir, diagnostics = read_stack(spec_file)
-    if diagnostics:
-        click.echo(render_text(diagnostics), err=True, nl=False)
+    write_diagnostics(diagnostics)
     if ir is None or has_errors(diagnostics):
         raise click.exceptions.Exit(1)
     try:
@@ -95,7 +97,7 @@ def cost(
         if plot_file is not None:
             _plot(plot_file, report)
     except (PriceTableError, TrafficError, PlotError) as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     click.echo(render_json(report) if as_json else render_report(report), nl=False)
 
 
@@ -124,8 +126,3 @@ def _number(flag: str, text: str | None) -> float | None:
 
 def _plot(path: Path, report: CostReport) -> None:
     write_plot(path, report.ir, report.prices, report.stack_crossover.requests_per_month)
-
-
-def _fail(message: str) -> click.exceptions.Exit:
-    click.echo(f"error: {message}", err=True)
-    return click.exceptions.Exit(1)

@@ -14,9 +14,9 @@ from typing import Any
 
 import click
 
+from compiler.commands.conventions import DEFAULT_SPEC
 from compiler.commands.folders import OUT_FOLDER
 from compiler.commands.stack_target import (
-    DEFAULT_SPEC,
     Where,
     aws_options,
     consoles,
@@ -31,18 +31,18 @@ _SPEC_SUFFIXES = (".yaml", ".yml")
 def _compile_first(spec: Path, out_root: Path) -> Path:
     from compiler.compile import compile_spec
     from compiler.deploy.errors import DeployError
-    from compiler.diagnostics import Severity, render_text
+    from compiler.diagnostics import Severity, write_diagnostics
 
     result = compile_spec(spec, out_root)
     compiled, out_dir, diagnostics = result.compiled, result.out_dir, result.diagnostics
     if compiled is None or out_dir is not None:
-        sys.stderr.write(render_text(diagnostics))
+        write_diagnostics(diagnostics)
         if out_dir is None:
             raise DeployError(f"{spec} does not compile; nothing was deployed")
         return out_dir
     # the spec compiled and only writing failed: the writer's own words, not "does not compile"
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    sys.stderr.write(render_text([d for d in diagnostics if d not in errors]))
+    write_diagnostics([d for d in diagnostics if d not in errors])
     first = errors[0]
     hint = f". {first.hint}" if first.hint else ""
     raise DeployError(f"{first.file}: {first.message}; nothing was deployed{hint}")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import click
 
+from compiler.commands.conventions import fail, spec_argument
 from compiler.compile import read_stack
-from compiler.diagnostics import has_errors, render_text
+from compiler.diagnostics import has_errors, write_diagnostics
 from compiler.graph.describe import UnknownStage, describe_stack
 from compiler.graph.dot import render_dot
 from compiler.graph.icons import GraphError, render_picture
@@ -32,7 +33,7 @@ TEXT_FORMATS = {"dot": render_dot, "mermaid": render_mermaid}
 
 
 @click.command("graph")
-@click.argument("spec_file", metavar="SPEC", type=click.Path(path_type=Path))
+@spec_argument("spec_file")
 @click.option("--stage", metavar="NAME", help="Draw this stage only (with the shared parts).")
 @click.option(
     "--format", "fmt", type=click.Choice(list(EXTENSIONS)),
@@ -46,24 +47,24 @@ def graph(spec_file: Path, stage: str | None, fmt: str | None, output: Path | No
     """Draw the architecture of SPEC: its components and what flows between them.
 
     Labels carry the decisions: sizes, ranges, thresholds, approvals and the monthly
-    cost per stage. png and svg carry the AWS icons and need Graphviz.
+    cost per stage. png and svg carry the AWS icons and need Graphviz. SPEC defaults to
+    tinystack.yaml in the current folder.
 
     \b
     Example:
       tsc graph examples/crud-api.yaml -o crud-api.png
       tsc graph tinystack.yaml --stage prod --format svg -o prod.svg
-      tsc graph tinystack.yaml --format mermaid
+      tsc graph --format mermaid
     """
     fmt = fmt or BY_EXTENSION.get(output.suffix.lower() if output else "", "png")
     ir, diagnostics = read_stack(spec_file)
-    if diagnostics:
-        click.echo(render_text(diagnostics), err=True, nl=False)
+    write_diagnostics(diagnostics)
     if ir is None or has_errors(diagnostics):
         raise click.exceptions.Exit(1)
     try:
         drawing = _draw(describe_stack(ir, stage), fmt)
     except (UnknownStage, GraphError) as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     if output is None and isinstance(drawing, str):
         click.echo(drawing, nl=False)
         return
@@ -87,9 +88,4 @@ def _write(target: Path, data: bytes) -> None:
         Path(temp).chmod(0o644)
         Path(temp).replace(target)
     except OSError as error:
-        raise _fail(f"cannot write '{target}': {(error.strerror or str(error)).lower()}") from None
-
-
-def _fail(message: str) -> click.exceptions.Exit:
-    click.echo(f"error: {message}", err=True)
-    return click.exceptions.Exit(1)
+        raise fail(f"cannot write '{target}': {(error.strerror or str(error)).lower()}") from None

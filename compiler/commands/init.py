@@ -25,9 +25,10 @@ from compiler.blueprints import (
     with_files,
     write_project,
 )
+from compiler.commands.conventions import DEFAULT_SPEC, fail
 from compiler.diagnostics import has_errors, render_text
 
-SPEC_FILE = "tinystack.yaml"
+SPEC_FILE = DEFAULT_SPEC.name
 
 
 @click.command("init")
@@ -66,9 +67,9 @@ def init(
         check_target(target, files, force)
         write_project(target, files)
     except BlueprintError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     except OSError as error:
-        raise _fail(f"cannot write '{target}': {error.strerror or error}") from None
+        raise fail(f"cannot write '{target}': {error.strerror or error}") from None
     click.echo(
         _result_json(target, blueprint, name, files)
         if as_json
@@ -104,11 +105,6 @@ def _buildspecs(files: tuple[ProjectFile, ...]) -> dict[str, str]:
             "the blueprint's tinystack.yaml does not compile:\n" + render_text(diagnostics).rstrip()
         )
     return render_buildspecs(ir)
-
-
-def _fail(message: str) -> click.exceptions.Exit:
-    click.echo(f"error: {message}", err=True)
-    return click.exceptions.Exit(1)
 
 
 def _catalog_text() -> str:

@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
+from compiler.commands.conventions import DEFAULT_SPEC
 from compiler.commands.stack_target import (
-    DEFAULT_SPEC,
     aws_options,
     consoles,
     reporting_errors,

@@ -18,8 +18,10 @@ from typing import Any
 
 import click
 
+from compiler.commands.conventions import DEFAULT_SPEC
+from compiler.diagnostics import write_error
+
 DEFAULT_PREFIX = "tinystack"
-DEFAULT_SPEC = Path("tinystack.yaml")
 # packages of the optional `deploy` extra, imported only when an AWS command runs
 _DEPLOY_EXTRAS = ("boto3", "botocore", "rich", "pathspec")
 
@@ -144,11 +146,11 @@ def reporting_errors(run: Callable[..., int]) -> Callable[..., None]:
             code = run(**kwargs)
         except PreflightFailed as exc:
             for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
+                write_error(problem)
             _fail_json(as_json, list(exc.problems))
             code = 1
         except DeployError as exc:
-            click.echo(f"error: {exc}", err=True)
+            write_error(str(exc))
             _fail_json(as_json, [str(exc)])
             code = 1
         except Interrupted as exc:
@@ -159,7 +161,7 @@ def reporting_errors(run: Callable[..., int]) -> Callable[..., None]:
             if exc.name not in _DEPLOY_EXTRAS:
                 raise
             message = f"the AWS commands need {exc.name}: pip install 'tinystack[deploy]'"
-            click.echo(f"error: {message}", err=True)
+            write_error(message)
             _fail_json(as_json, [message])
             code = 1
         except KeyboardInterrupt:

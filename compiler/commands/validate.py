@@ -5,18 +5,18 @@ Imports only the front end: no boto3, no cfn-lint, no troposphere (a test keeps 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from compiler.commands.conventions import DEFAULT_SPEC, fail
 from compiler.diagnostics import (
     Diagnostic,
     has_errors,
     printable,
     render_count,
     render_json,
-    render_text,
+    write_diagnostics,
 )
 from compiler.spec import read_spec
 
@@ -35,36 +35,34 @@ def print_ir(spec: Path) -> None:
     from compiler.ir.model import ir_json
 
     ir, diagnostics = read_stack(spec)
-    sys.stderr.write(render_text(diagnostics))
+    write_diagnostics(diagnostics)
     if ir is None or has_errors(diagnostics):
         raise SystemExit(1)
     click.echo(ir_json(ir), nl=False)
 
 
 @click.command(name="validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", metavar="[SPEC]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the diagnostics as JSON on stdout.")
-@click.option("--emit-ir", is_flag=True, help="Print the IR of the (single) FILE as JSON.")
+@click.option("--emit-ir", is_flag=True, help="Print the IR of the (single) SPEC as JSON.")
 def validate(files: tuple[Path, ...], as_json: bool, emit_ir: bool) -> None:
-    """Check FILES against the tinystack.yaml language; exit 1 if any has an error.
+    """Check specs against the tinystack.yaml language; exit 1 if any has an error.
 
-    Every problem of every file is reported, located as FILE:LINE:COL, then a count.
-    Warnings do not fail the run.
+    Every problem of every SPEC is reported, located as FILE:LINE:COL, then a count.
+    Warnings do not fail the run. SPEC defaults to tinystack.yaml in the current folder.
 
     \b
     Example:
-      tsc validate tinystack.yaml
+      tsc validate
       tsc validate examples/*.yaml --json
       tsc validate tinystack.yaml --emit-ir > ir.json
     """
     if emit_ir:
-        if len(files) != 1 or as_json:
-            click.echo(
-                "tsc validate: error: --emit-ir takes exactly one FILE, without --json", err=True
-            )
-            raise SystemExit(1)
-        print_ir(files[0])
+        if len(files) > 1 or as_json:
+            raise fail("--emit-ir takes one SPEC, without --json", "See 'tsc validate --help'.")
+        print_ir(files[0] if files else DEFAULT_SPEC)
         return
+    files = files or (DEFAULT_SPEC,)
     diagnostics: list[Diagnostic] = []
     for path in files:
         diagnostics.extend(read_spec(path)[1])
@@ -72,7 +70,7 @@ def validate(files: tuple[Path, ...], as_json: bool, emit_ir: bool) -> None:
     if as_json:
         click.echo(render_json(diagnostics, names), nl=False)
     else:
-        sys.stderr.write(render_text(diagnostics))
+        write_diagnostics(diagnostics)
         click.echo("\n".join(_status(name, diagnostics) for name in names))
     if has_errors(diagnostics):
         raise SystemExit(1)

@@ -30,6 +30,7 @@ MAX_NODES = 10_000  # values after alias expansion; real specs hold a few hundre
 MAX_DEPTH = 20  # the language nests five levels deep
 MAX_CHARS = 4 * MAX_BYTES  # scalar text after alias expansion
 _TOO_DEEP = f"the document nests deeper than {MAX_DEPTH} levels"
+WHOLE_FILE = (0, 0)  # a problem of the file as a whole: no line and column to show
 
 UNREADABLE = error_rule("TS001", "the file is missing or cannot be read")
 TOO_LARGE = error_rule("TS002", f"the file is larger than {MAX_BYTES // 1024} KiB")
@@ -108,16 +109,17 @@ def load_spec(path: Path) -> tuple[LoadedSpec | None, list[Diagnostic]]:
     try:
         raw = _read_regular(path)
     except FileNotFoundError:
-        return None, [_error(file, 1, 1, UNREADABLE, "no such file")]
+        return None, [_error(file, *WHOLE_FILE, UNREADABLE, "no such file")]
     except IsADirectoryError:
-        return None, [_error(file, 1, 1, UNREADABLE, "is a directory, not a file")]
+        return None, [_error(file, *WHOLE_FILE, UNREADABLE, "is a directory, not a file")]
     except _NotRegular as error:
-        return None, [_error(file, 1, 1, UNREADABLE, f"is {error}, not a regular file")]
+        return None, [_error(file, *WHOLE_FILE, UNREADABLE, f"is {error}, not a regular file")]
     except OSError as error:
-        return None, [_error(file, 1, 1, UNREADABLE, f"cannot read the file: {error.strerror}")]
+        message = f"cannot read the file: {error.strerror}"
+        return None, [_error(file, *WHOLE_FILE, UNREADABLE, message)]
     if len(raw) > MAX_BYTES:
-        return None, [_error(file, 1, 1, TOO_LARGE, f"the file is larger than {MAX_BYTES // 1024} "
-                             "KiB; a tinystack.yaml is a few KiB")]  # fmt: skip
+        message = f"the file is larger than {MAX_BYTES // 1024} KiB; a tinystack.yaml is a few KiB"
+        return None, [_error(file, *WHOLE_FILE, TOO_LARGE, message)]
     return load_bytes(file, raw)
 
 

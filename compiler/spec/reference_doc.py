@@ -126,8 +126,9 @@ def _sections(schema: Mapping[str, Any]) -> list[str]:
 
 def _codes() -> list[str]:
     lines = ["## Diagnostics", "",
-             "Every problem is printed as `FILE:LINE:COL: error: PATH: MESSAGE` (or "
-             "`warning:`), all of them in one run, then a count. Warnings do not fail.", "",
+             "Every problem is printed as `FILE:LINE:COL: error: PATH: MESSAGE. Hint. [CODE]` "
+             "(or `warning:`), all of them in one run, then a count. Warnings do not fail. "
+             "The code at the end of the line is the one to look up here.", "",
              "| Code | Severity | Reports |", "|---|---|---|"]  # fmt: skip
     rows = [f"| {r.code} | {r.severity.value} | {_cell(r.summary)} |" for r in CODES.values()]
     return [*lines, *rows, ""]

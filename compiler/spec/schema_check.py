@@ -14,12 +14,11 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from compiler.diagnostics import Diagnostic, Rule, error_rule
+from compiler.diagnostics import Diagnostic, Rule, did_you_mean, error_rule
 from compiler.spec.language_schema import load_schema
 from compiler.spec.load import KeyPath, LoadedSpec
 from compiler.spec.patterns import matches
 from compiler.spec.schema_index import key_homes
-from compiler.spec.suggest import did_you_mean
 from compiler.spec.wording import listing, plural, show
 
 UNKNOWN_KEY = error_rule("TS101", "unknown key (with the closest allowed key)")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from compiler.diagnostics import render_line
 from compiler.spec.load import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -109,11 +110,13 @@ def test_utf8_bom_and_non_ascii_columns() -> None:
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     _, missing = load_spec(tmp_path / "nope.yaml")
+    # the file as a whole: no line and column, and none printed
     assert [(d.code, d.line, d.col, d.message) for d in missing] == [
-        ("TS001", 1, 1, "no such file")
+        ("TS001", 0, 0, "no such file")
     ]
+    assert render_line(missing[0]) == f"{tmp_path / 'nope.yaml'}: error: no such file [TS001]"
     _, folder = load_spec(tmp_path)
-    assert folder[0].message == "is a directory, not a file"
+    assert (folder[0].line, folder[0].message) == (0, "is a directory, not a file")
 
 
 def test_oversized_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
