@@ -159,6 +159,7 @@ def deploy(source: Path, **options: Any) -> int:
     Uploads the templates, creates a change set on the root stack (nested stacks
     included), shows it, asks, executes it and follows the events to the end. A spec's
     region, bucket, prefix and stack name are remembered in .tinystack/deploy.json.
+    SPEC defaults to tinystack.yaml in the current folder.
 
     \b
     Example:
@@ -177,6 +178,8 @@ def deploy(source: Path, **options: Any) -> int:
 @reporting_errors
 def diff(source: Path, **options: Any) -> int:
     """Show what deploying SPEC or OUTDIR would change, without changing anything.
+
+    SPEC defaults to tinystack.yaml in the current folder.
 
     \b
     Example:
