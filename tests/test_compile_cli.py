@@ -173,9 +173,9 @@ def test_an_empty_out_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert done.returncode == 1
-    assert done.stderr.endswith(
-        "compile: error: Invalid value for '--out': an empty path; name a folder, "
-        "e.g. --out out (see 'python -m compiler.cli compile --help')\n"
+    assert done.stderr == (
+        "error: invalid value for '--out': an empty path; name a folder, "
+        "e.g. --out out. See 'python -m compiler.cli compile --help'.\n"
     )
     assert list(tmp_path.iterdir()) == []
 
