@@ -22,6 +22,7 @@ import yaml
 
 from compiler.diagnostics import Diagnostic, Rule, error_rule
 from compiler.spec.compose import TOO_DEEP, Composed, ComposeError, Composer, KeyPath
+from compiler.spec.yaml_hints import syntax_hint
 
 __all__ = ["KeyPath", "LoadedSpec", "Position", "dotted", "load_spec", "load_text"]
 
@@ -193,16 +194,15 @@ def _mark(error: yaml.MarkedYAMLError) -> tuple[int, int]:
 
 def _syntax_error(file: str, text: str, error: yaml.MarkedYAMLError) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
-    line, col = _mark(error)
     problem = error.problem or "invalid YAML"
     context = (
         f" ({error.context} at line {error.context_mark.line + 1})"
         if (error.context and error.context_mark is not None)
         else ""
     )
-    # A tab where indentation belongs is the syntax error people meet most.
-    on_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
-    hint = "YAML indents with spaces, not tabs." if on_tab else ""
+    line, col = _mark(error)
+    moved, hint = syntax_hint(text, problem, mark.index if mark is not None else 0, line)
+    line, col = moved or (line, col)
     return _error(file, line, col, SYNTAX, f"YAML syntax error: {problem}{context}", hint)
 
 

@@ -122,10 +122,12 @@ def _resolve_stage(
             values[key] = copy.deepcopy(sub["default"])
         if isinstance(values.get(key), dict):
             apply_defaults(sub, values[key], root)
+    name = raw.get("name", DEFAULT_STAGE_NAME)
     return ResolvedStage(
-        name=str(raw.get("name", DEFAULT_STAGE_NAME)),
+        # a name or approval the schema refused is a stand-in here (compiler.spec.broken)
+        name=name if isinstance(name, str) else f"#{(index or 0) + 1}",
         index=index or 0,
-        approval=bool(raw.get("approval", False)),
+        approval=raw.get("approval") is True,
         values=values,
         origins=origins,
         entry=entry,
@@ -139,8 +141,9 @@ def resolve_spec(data: Mapping[str, Any]) -> ResolvedSpec:
     raw_stages = data.get("stages")
     if isinstance(raw_stages, list) and raw_stages:
         stages = tuple(
-            _resolve_stage(data, raw if isinstance(raw, dict) else {}, i)
+            _resolve_stage(data, raw, i)
             for i, raw in enumerate(raw_stages)
+            if isinstance(raw, dict)  # else the schema refused it
         )
     else:
         stages = (_resolve_stage(data, {}, None),)

@@ -7,6 +7,7 @@ type errors say what was found. Codes TS101-TS199, declared below.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -42,6 +43,9 @@ _TYPE_NAMES = {
     "null": "nothing",
 }
 # YAML 1.1 booleans that tinystack reads as text (compiler.spec.scalars)
+# YAML 1.2 core schema numbers (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off"})
 # Extra guidance for a path, whatever the error there.
 _PATH_HINTS: dict[KeyPath, str] = {
@@ -74,13 +78,27 @@ def validator() -> Any:
     return _Validator(load_schema())
 
 
-def check_schema(loaded: LoadedSpec) -> list[Diagnostic]:
-    """Every schema violation of the document, located, in file order."""
+def check_schema(loaded: LoadedSpec) -> tuple[list[Diagnostic], set[KeyPath]]:
+    """Every schema violation of the document, located, in file order; and the paths of
+    the values they refuse (a missing required key's too), for `compiler.spec.broken`."""
     found: set[Diagnostic] = set()
+    refused: set[KeyPath] = set()
     for error in validator().iter_errors(loaded.data):
         translate = _TRANSLATORS.get(str(error.validator), _other)
         found.update(translate(error, loaded))
-    return sorted(found)
+        refused.update(_refused(error))
+    return sorted(found), refused
+
+
+def _refused(error: ValidationError) -> list[KeyPath]:
+    path = _path(error)
+    if error.validator == "additionalProperties":
+        return []  # unknown keys are dropped before the semantic checks
+    if error.validator == "required":
+        return [(*path, key) for key in error.validator_value if key not in error.instance]
+    if "propertyNames" in error.relative_schema_path:  # a bad key: its value goes with it
+        return [(*path, str(error.instance))]
+    return [path]
 
 
 def _path(error: ValidationError) -> KeyPath:
@@ -137,11 +155,22 @@ def _wrong_type(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:
     hint = ""
     if "boolean" in names and isinstance(value, str) and value in _YAML11_BOOLEANS:
         hint = f"YAML 1.2 reads {show(value)} as text: write true or false."
+    elif isinstance(value, str) and _reads_unquoted_as(value, names):
+        hint = f"It is quoted, so YAML reads it as text: write {value} without quotes."
     elif "string" in names and isinstance(value, int | float):
         hint = f'Quote it: "{value if not isinstance(value, bool) else str(value).lower()}".'
     elif value is None:
         hint = "Give it a value or remove the key."
     return _at_value(error, loaded, f"expected {wanted}, found {show(value)}", hint, WRONG_TYPE)
+
+
+def _reads_unquoted_as(text: str, names: list[str]) -> bool:
+    """Whether `text`, written without quotes, would be one of the JSON types `names`."""
+    if _INTEGER.fullmatch(text):
+        return "integer" in names or "number" in names
+    if _NUMBER.fullmatch(text):
+        return "number" in names
+    return text in ("true", "false") and "boolean" in names
 
 
 def _not_allowed(error: ValidationError, loaded: LoadedSpec) -> list[Diagnostic]:

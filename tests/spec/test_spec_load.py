@@ -65,11 +65,41 @@ def test_bad_yaml_is_one_located_error(
     assert _one_error(text) == (code, line, col, message)
 
 
-def test_tab_indentation_gets_a_hint() -> None:
-    _, [d] = load_text("f.yaml", "app:\n\tport: 80\n")
-    assert (d.code, d.line, d.col, d.hint) == (
-        "TS004", 2, 1, "YAML indents with spaces, not tabs.",
-    )  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "line", "col", "hint"),
+    [
+        ("app:\n\tport: 80\n", 2, 1, "YAML indents with spaces, not tabs."),
+        # libyaml stops a line late; the line shown is the one to fix
+        ("version: 1\nname:demo\napp:\n  port: 80\n", 2, 5,
+         "A key needs a space after ':': write 'name: demo'."),
+        ("app:\n  port:80\n  cpu: 256\n", 2, 7,
+         "A key needs a space after ':': write 'port: 80'."),
+        ("app:\n  port: 80\n cpu: 256\n", 3, 2,
+         "Check the indentation: a key lines up with the keys above it, and a value holding "
+         "': ' or ' #' needs quotes."),
+        ("app:\n  port: 80\n    cpu: 256\n", 3, 8,
+         "A value holding ': ' needs quotes, or this line is indented deeper than the key "
+         "above it."),
+        ("description: note: read me\n", 1, 18,
+         "A value holding ': ' needs quotes, or this line is indented deeper than the key "
+         "above it."),
+        ("stages:\n  - name: dev\n  name: prod\n", 3, 3,
+         "Check the indentation: every item of a list starts with '- ' in the same column."),
+        ("name: 'demo\napp: {}\n", 3, 1, "A quote or bracket is opened and never closed."),
+        ("name: @demo\n", 1, 7, "A value starting with '@' needs quotes."),
+        ("scaling: {min: 1, max: 2\n", 2, 1,
+         "A '{' is not closed, or a ',' is missing between two entries."),
+        # an ARN in a list is a value, not a key missing its space
+        ("secrets:\n  - arn:aws:ssm:x\n bad: 1\n", 3, 2,
+         "Check the indentation: a key lines up with the keys above it, and a value holding "
+         "': ' or ' #' needs quotes."),
+    ],
+)  # fmt: skip
+def test_a_yaml_syntax_error_says_what_usually_causes_it(
+    text: str, line: int, col: int, hint: str
+) -> None:
+    _, [d] = load_text("f.yaml", text)
+    assert (d.code, d.line, d.col, d.hint) == ("TS004", line, col, hint)
 
 
 def test_every_duplicate_key_is_reported_with_its_path() -> None:

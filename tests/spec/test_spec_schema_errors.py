@@ -25,7 +25,10 @@ HEAD = "version: 1\nname: demo\n"
          "'app' is a top-level key. Allowed here: approval, compute, endpoint, environment, "
          "exec, name, scale, scaling, secrets, traffic."),
         ("app: {port: '80'}\n", "TS102",
-         ("error", "app.port", 3, 13, "expected a whole number, found '80'"), ""),
+         ("error", "app.port", 3, 13, "expected a whole number, found '80'"),
+         "It is quoted, so YAML reads it as text: write 80 without quotes."),
+        ("scaling: {max: '2.5'}\n", "TS102",
+         ("error", "scaling.max", 3, 16, "expected a whole number, found '2.5'"), ""),
         ("app: {environment: {PORT: 8080}}\n", "TS102",
          ("error", "app.environment.PORT", 3, 27, "expected a string, found '8080'"),
          'Quote it: "8080".'),
@@ -117,7 +120,51 @@ def test_unknown_keys_alone_let_the_semantic_checks_run() -> None:
     assert "TS101" in codes and any(code.startswith("TS2") for code in codes), codes
 
 
-def test_schema_errors_stop_before_semantic_checks() -> None:
-    # timeout >= interval would be a semantic error; the schema error comes alone
-    text = HEAD + "app:\n  health_check: {interval_seconds: 10, timeout_seconds: 20}\nscale: x\n"
-    assert [d.code for d in diagnose(text)] == ["TS103"]
+FIVE_MISTAKES = """\
+version: 1
+name: demo
+app:
+  port: 70000
+  health_check: {interval_seconds: 10, timeout_seconds: 20}
+  secrets: {DB_PASSWORD: my-password}
+scale: huge
+compute: {type: fargate}
+scaling: {min: 5, max: 2}
+"""
+
+
+def test_five_mistakes_are_reported_in_one_run() -> None:
+    # two schema errors (a port out of range, an unknown scale) and three semantic ones
+    # (timeout >= interval, a secret that is no ARN, min > max), each where it was written
+    found = {(d.code, d.path, d.line, d.col) for d in diagnose(FIVE_MISTAKES)}
+    assert found == {
+        ("TS104", "app.port", 4, 9),
+        ("TS223", "app.health_check.timeout_seconds", 5, 57),
+        ("TS241", "app.secrets.DB_PASSWORD", 6, 26),
+        ("TS103", "scale", 7, 8),
+        ("TS221", "scaling.min", 9, 16),
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # scaling.max refused: the order of min and max is not checked, the health check is
+        ("scaling: {min: 5, max: -1}\napp:\n  health_check: {timeout_seconds: 40}\n",
+         ["TS104", "TS223"]),
+        # a refused instance type: nothing is said about what fits on it
+        ("compute: {instance_type: 5}\nscaling: {min: 9, max: 9}\n", ["TS102"]),
+        # a stage whose name is refused: the others are still compared
+        ("stages:\n  - name: Dev\n  - name: prod\n  - name: prod\n", ["TS106", "TS252"]),
+        # a stage refused whole, a required key missing: no check trips on them
+        ("stages:\n  - dev\n  - {approval: true}\n", ["TS102", "TS105"]),
+        ("app:\n  secrets: {A: 5, B: nope}\n", ["TS102", "TS241"]),
+        ("network: {cidr: 10.0.0.0/28, availability_zones: 9}\n", ["TS103"]),
+        ("- a list\n", []),
+    ],
+)  # fmt: skip
+def test_a_check_is_skipped_only_where_it_needs_a_refused_value(
+    body: str, expected: list[str]
+) -> None:
+    diagnostics = diagnose(HEAD + body) if not body.startswith("-") else diagnose(body)
+    assert sorted(d.code for d in diagnostics) == (expected or ["TS005"])

@@ -7,9 +7,11 @@ stages; the same problem in every stage is reported once. Checks never raise or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from compiler.diagnostics import Diagnostic, Rule
+from compiler.spec.broken import BrokenValueRead
 from compiler.spec.checks.aws_values import check_description, check_tag_values
 from compiler.spec.checks.budget import check_budget_alerts
 from compiler.spec.checks.capacity import (
@@ -64,20 +66,28 @@ RULES: tuple[Rule, ...] = (
 
 
 def check_spec(spec: ResolvedSpec, loaded: LoadedSpec) -> list[Diagnostic]:
-    """Every semantic problem of a schema-valid spec, in file order."""
+    """Every semantic problem of the spec, in file order; a check that needs a value the
+    schema refused (`compiler.spec.broken`) is skipped where it needs it."""
     stages_of: dict[Diagnostic, list[str]] = {}
     for stage in spec.stages:
         view = StageView(stage, loaded)
         for check in STAGE_CHECKS:
-            for diagnostic in check(view):
+            for diagnostic in _unless_broken(check, view):
                 names = stages_of.setdefault(diagnostic, [])
                 if stage.name not in names:
                     names.append(stage.name)
-    every = [stage.name for stage in spec.stages]
+    every = list(dict.fromkeys(stage.name for stage in spec.stages))
     found = {_name_stages(d, names, every) for d, names in stages_of.items()}
     for spec_check in SPEC_CHECKS:
-        found.update(spec_check(spec, loaded))
+        found.update(_unless_broken(spec_check, spec, loaded))
     return sorted(found)
+
+
+def _unless_broken(check: Callable[..., list[Diagnostic]], *args: object) -> list[Diagnostic]:
+    try:
+        return check(*args)
+    except BrokenValueRead:  # it needs a value the schema already reported
+        return []
 
 
 def _name_stages(diagnostic: Diagnostic, names: list[str], every: list[str]) -> Diagnostic:

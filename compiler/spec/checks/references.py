@@ -39,8 +39,8 @@ def check_secret_arns(view: StageView) -> list[Diagnostic]:
     """Forbid secret values that are not SSM parameter or Secrets Manager secret ARNs."""
     out = []
     for name, arn in sorted((view.get("app", "secrets") or {}).items()):
-        if isinstance(arn, str) and SECRET_ARN.fullmatch(arn):
-            continue
+        if not isinstance(arn, str) or SECRET_ARN.fullmatch(arn):
+            continue  # not text: the schema said so
         message = f"{show(arn)} is not the ARN of an SSM parameter or a Secrets Manager secret"
         hint = (
             "Expected arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or "

@@ -20,7 +20,9 @@ def check_stage_names(spec: ResolvedSpec, loaded: LoadedSpec) -> list[Diagnostic
     first_index: dict[str, int] = {}
     out = []
     for index, stage in enumerate(stages):
-        name = stage.get("name")
+        name = stage.get("name") if isinstance(stage, dict) else None
+        if not isinstance(name, str):
+            continue  # the schema refused it (compiler.spec.broken)
         path = ("stages", index, "name")
         if name in RESERVED_STAGE_NAMES:
             message = f"{show(name)} is reserved: every build tags its image ':{name}'"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Rule, Severity
+from compiler.spec.broken import BrokenValueRead, is_broken
 from compiler.spec.load import KeyPath, LoadedSpec, dotted
 from compiler.spec.resolve import ResolvedStage
 
@@ -22,12 +23,17 @@ class StageView:
     loaded: LoadedSpec
 
     def get(self, *path: str) -> Any:
-        """The merged, defaulted value at `path`, or None when absent."""
+        """The merged, defaulted value at `path`, or None when absent (BrokenValueRead
+        when the schema refused it or a mapping above it)."""
         value: Any = self.stage.values
         for key in path:
+            if is_broken(value):
+                raise BrokenValueRead
             if not isinstance(value, dict) or key not in value:
                 return None
             value = value[key]
+        if is_broken(value):
+            raise BrokenValueRead
         return value
 
     def written(self, *path: str) -> bool:
