@@ -1,7 +1,7 @@
 """The CodeBuild buildspecs, build.yml and release.yml, rendered from the shipped jinja2 templates.
 
 The templates live in the shipped `buildspecs/` folder. The variable names they read from
-the environment are the reference product's (SPEC.md "Stages and images"); `BUILD_ENV` and
+the environment are the ones the README's "Pipeline" table lists; `BUILD_ENV` and
 `RELEASE_ACTION_ENV` list them, and tests check that the pipeline's projects set each one.
 """
 

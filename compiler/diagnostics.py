@@ -1,6 +1,6 @@
 """Diagnostics are data: every stage returns them, and they are rendered only here.
 
-Format (SPEC.md "Error format"): `FILE:LINE:COL: error: PATH: MESSAGE. Hint. [CODE]`, one
+Format (docs/spec.md "Diagnostics"): `FILE:LINE:COL: error: PATH: MESSAGE. Hint. [CODE]`, one
 per line, then a count; a problem of the file as a whole (no such file) has no LINE:COL.
 The code comes last so the line still reads `FILE:LINE:COL: error:` for editors and
 problem matchers. A problem of the command line rather than of a file is one line,

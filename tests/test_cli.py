@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -184,3 +185,16 @@ def test_completion_offers_commands_and_spec_files(tmp_path: Path) -> None:
     assert complete("tsc val") == ["plain,validate"]
     assert complete("tsc co") == ["plain,compile", "plain,cost"]
     assert complete("tsc validate ") == ["file,"]  # the shell lists the files itself
+
+
+def test_the_deploy_extra_installs_what_the_aws_commands_import() -> None:
+    """`pip install '.[deploy]'` (the README's step) gives every package whose absence the
+    AWS commands answer with that advice."""
+    import tomllib
+
+    from compiler.commands.stack_target import _DEPLOY_EXTRAS
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {re.split(r"[<>=\[]", req)[0] for req in extras["optional-dependencies"]["deploy"]}
+    assert set(_DEPLOY_EXTRAS) - {"botocore"} <= declared  # botocore comes with boto3
+    assert "pip install '.[deploy]'" in (ROOT / "README.md").read_text()

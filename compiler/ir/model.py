@@ -1,6 +1,6 @@
 """The IR: the whole decided stack as frozen dataclasses.
 
-Every default of SPEC.md is applied, `scale` is resolved to an endpoint type,
+Every default of the language (docs/spec.md) is applied, `scale` is resolved to an endpoint type,
 physical names are shortened within AWS limits and the capacity math is done.
 Backends (cfn/, buildspecs, cost/) read only these types. No AWS library here.
 """

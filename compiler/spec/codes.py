@@ -2,7 +2,7 @@
 docs/spec.md and users.
 
 TS0xx: the file itself (compiler.spec.compose, compiler.spec.load); TS1xx: the schema
-(compiler.spec.schema_check); TS2xx: the semantic checks of SPEC.md (each check in
+(compiler.spec.schema_check); TS2xx: the semantic checks (each check in
 compiler.spec.checks declares its rules).
 """
 

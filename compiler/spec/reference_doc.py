@@ -119,7 +119,12 @@ def _sections(schema: Mapping[str, Any]) -> list[str]:
                  or k.path.startswith(key.path + "[].")]  # fmt: skip
         intro = str(key.schema.get("description", ""))
         if key.name == "stages":
-            intro += " An override key of a stage takes the same keys as the top-level one."
+            intro += (
+                " An override key of a stage takes the same keys as the top-level one. A "
+                "stage's mapping merges over the top-level one key by key; a list or a "
+                "single value replaces it; defaults apply after the merge, so `min: 2` "
+                "in a stage also makes that stage's `desired` 2."
+            )
         lines += _section(f"`{key.name}`", key.name, inner, intro, overrides)
     return lines
 

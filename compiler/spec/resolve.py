@@ -1,7 +1,8 @@
 """Stage resolution: merge each stage's overrides over the top-level values, then defaults.
 
-SPEC.md: mappings merge deeply, lists and scalars replace, and defaults apply after
-the merge (so `min: 2` in a stage also makes that stage's `desired` 2). Every value
+The language (docs/spec.md `stages`): mappings merge deeply, lists and scalars replace,
+and defaults apply after the merge (so `min: 2` in a stage also makes that stage's
+`desired` 2). Every value
 remembers the path it was written at, so a check on a merged value points at the
 line the user wrote. Defaults come only from the schema's `default` keywords.
 """

@@ -1,6 +1,7 @@
 """How messages quote what the user wrote: `'256'`, `a mapping`, `'a', 'b' or 'c'`.
 
-STYLE.md: lowercase, quoted keys and values, what was found versus what is allowed.
+The house style (docs/architecture.md): lowercase, quoted keys and values, what was found
+versus what is allowed.
 """
 
 from __future__ import annotations

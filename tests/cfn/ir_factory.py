@@ -19,7 +19,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SSM_ARN = "arn:aws:ssm:us-east-1:123456789012:parameter/crud/api-key"
 SM_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
 CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab"
-# The api-gateway-only options of SPEC.md, all set.
+# The api-gateway-only endpoint options (docs/spec.md `endpoint`), all set.
 API_EXTRAS: dict[str, Any] = {
     "throttling": {"rate_limit": 1000, "burst_limit": 500},
     "cors": {"allow_origins": ["https://example.com"], "allow_methods": ["GET", "POST"]},

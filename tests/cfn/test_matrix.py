@@ -70,7 +70,7 @@ WORKERS = 2  # the machine's cores
 
 
 def _allowed(row: dict[str, Any]) -> bool:
-    # tasks on EC2 cannot have a public IP (SPEC.md "Semantic checks", TS211)
+    # tasks on EC2 cannot have a public IP (TS211 in docs/spec.md)
     return not (row["compute"] == "ec2" and row["egress"] == "public-ip")
 
 

@@ -1,4 +1,4 @@
-"""Every semantic check of SPEC.md: message, dotted path, line and column, and hint."""
+"""Every semantic check (TS2xx of docs/spec.md): message, dotted path, line and column, and hint."""
 
 from __future__ import annotations
 

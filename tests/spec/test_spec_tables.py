@@ -1,5 +1,5 @@
 """The instance-type and Fargate-size tables: valid against their schemas, sourced, and
-consistent with the decisions of SPEC.md."""
+consistent with the language (docs/spec.md)."""
 
 from __future__ import annotations
 

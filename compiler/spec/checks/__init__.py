@@ -1,4 +1,5 @@
-"""The second layer of validation: SPEC.md "Semantic checks", one module per family.
+"""The second layer of validation, the semantic checks (docs/spec.md "Diagnostics",
+TS2xx), one module per family.
 
 Stage checks see one stage's merged values (`StageView`); spec checks see the whole
 document. A problem that a top-level value causes in only some stages names those

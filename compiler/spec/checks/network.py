@@ -20,7 +20,7 @@ CIDR_HOST_BITS = warning_rule("TS213", "network.cidr with host bits set")
 
 _CIDR = ("network", "cidr")
 _EGRESS = ("network", "egress")
-VPC_PREFIXES = range(16, 25)  # SPEC.md: /16 to /24
+VPC_PREFIXES = range(16, 25)  # the language allows /16 to /24 (docs/spec.md `network`)
 SMALLEST_SUBNET_PREFIX = 28  # https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html
 
 
