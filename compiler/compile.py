@@ -5,7 +5,8 @@ these; nothing here prints.
 read_stack:   load -> schema -> semantic checks -> lower -> settle `scale: auto` and an
               `auto` monthly budget
 compile_ir:   IR -> every template, the IR file, both buildspecs and architecture.mmd, by file name
-compile_spec: both, then out/<name>/ written atomically (all or nothing)
+compile_spec: both, then out/<name>/ written atomically (all or nothing), and a warning
+              for a build.yml or release.yml beside the spec that differs from the new one
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from compiler.diagnostics import Diagnostic, Severity, has_errors
+from compiler.diagnostics import Diagnostic, has_errors
 from compiler.ir.lower import lower
 from compiler.ir.model import StackIR
 from compiler.spec import Spec, check_loaded, read_spec
+from compiler.spec.codes import OVER_QUOTA, STALE_BUILDSPEC
 from compiler.spec.load import load_text
 
 if TYPE_CHECKING:  # `tsc validate` and `tsc cost` never load the back end
@@ -25,7 +27,6 @@ if TYPE_CHECKING:  # `tsc validate` and `tsc cost` never load the back end
 
 Format = Literal["yaml", "json"]
 DIAGRAM = "architecture.mmd"  # the stack's picture, for any Markdown viewer
-CODE_OVER_QUOTA = "TS401"  # a template would break a CloudFormation quota
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def quota_diagnostics(file: str, compiled: Compiled) -> list[Diagnostic]:
     hint = ("Shrink what fills that template (environment values, commands, stages): "
             "CloudFormation would refuse it at deploy time.")  # fmt: skip
     return [
-        Diagnostic(file, 1, 1, Severity.ERROR, CODE_OVER_QUOTA, "", breach.message(), hint)
+        Diagnostic(file, 1, 1, OVER_QUOTA.severity, OVER_QUOTA.code, "", breach.message(), hint)
         for breach in compiled.over_quota
     ]
 
@@ -124,4 +125,24 @@ def compile_spec(spec: Path, out_root: Path, fmt: Format = "yaml") -> CompileRes
     problems = write_out(compiled.files, out_dir, fmt)
     if problems:
         return CompileResult(compiled, None, diagnostics + problems)
+    if ir.pipeline.buildspecs == "repository":
+        diagnostics = diagnostics + stale_buildspecs(spec.parent, compiled, out_dir)
     return CompileResult(compiled, out_dir, diagnostics)
+
+
+def stale_buildspecs(folder: Path, compiled: Compiled, out_dir: Path) -> list[Diagnostic]:
+    """A warning per build.yml or release.yml in `folder` that differs from the compiled one
+    (the pipeline runs the committed copy, easy to forget after adding a stage)."""
+    found = []
+    for name in ("build.yml", "release.yml"):
+        beside, wrote = folder / name, out_dir / name
+        try:
+            committed = beside.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # none there (or unreadable): nothing to compare
+        if committed != compiled.files.get(name, committed):
+            message = f"differs from {wrote}, which this compile wrote"
+            hint = f"The pipeline runs the committed one: cp {wrote} {beside}, and commit it."
+            found.append(Diagnostic(str(beside), 0, 0, STALE_BUILDSPEC.severity,
+                                    STALE_BUILDSPEC.code, "", message, hint))  # fmt: skip
+    return found

@@ -198,3 +198,33 @@ def test_the_deploy_extra_installs_what_the_aws_commands_import() -> None:
     declared = {re.split(r"[<>=\[]", req)[0] for req in extras["optional-dependencies"]["deploy"]}
     assert set(_DEPLOY_EXTRAS) - {"botocore"} <= declared  # botocore comes with boto3
     assert "pip install '.[deploy]'" in (ROOT / "README.md").read_text()
+
+
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+
+
+def test_the_pre_commit_hook_is_a_valid_manifest_and_validates_the_staged_specs(
+    tmp_path: Path,
+) -> None:
+    """pre-commit's own loader accepts the manifest; its `files` pattern picks the specs,
+    and its `entry` run on them (as pre-commit passes file names) fails on a bad one."""
+    from pre_commit.clientlib import load_manifest
+
+    [hook] = load_manifest(str(HOOKS))
+    assert (hook["id"], hook["language"], hook["pass_filenames"]) == (
+        "tsc-validate", "python", True,
+    )  # fmt: skip
+    picks = re.compile(hook["files"])
+    staged = ["tinystack.yaml", "svc/api.tinystack.yml", "README.md", "mytinystack.yaml",
+              "k8s/deploy.yaml"]  # fmt: skip
+    assert [name for name in staged if picks.search(name)] == staged[:2]
+    good, bad = tmp_path / "tinystack.yaml", tmp_path / "api.tinystack.yaml"
+    shutil.copy(MINIMAL, good)
+    bad.write_text("version: 1\nname: api\napp: {port: 0}\n")
+    command = [str(Path(sys.executable).parent / hook["entry"].split()[0]),
+               *hook["entry"].split()[1:]]  # fmt: skip
+    run = subprocess.run([*command, str(good)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([*command, str(good), str(bad)], capture_output=True, text=True,
+                         timeout=120)  # fmt: skip
+    assert run.returncode == 1 and f"{bad}:3:13: error: app.port:" in run.stderr

@@ -194,3 +194,28 @@ def test_a_newline_in_the_spec_path_stays_escaped_on_its_output_line(tmp_path: P
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith(f"wrote {tmp_path}/a\\nb/demo/ (")
     assert (folder / "demo" / "root.yaml").is_file()
+
+
+def test_a_committed_buildspec_that_differs_from_the_compiled_one_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After adding a stage, the release.yml committed beside the spec is out of date: the
+    compile still succeeds, and says which file to copy where."""
+    monkeypatch.chdir(tmp_path)
+    Path("tinystack.yaml").write_text("version: 1\nname: shop\n")
+    assert tsc("compile").exit_code == 0
+    for name in ("build.yml", "release.yml"):
+        Path(name).write_bytes(Path("out/shop", name).read_bytes())
+    assert tsc("compile").stderr == ""  # both up to date: nothing to say
+    two_stages = "version: 1\nname: shop\nstages: [{name: dev}, {name: prod}]\n"
+    Path("tinystack.yaml").write_text(two_stages)
+    result = tsc("compile")
+    assert result.exit_code == 0 and result.stdout.startswith("wrote out/shop/")
+    assert result.stderr == (
+        "release.yml: warning: differs from out/shop/release.yml, which this compile wrote. "
+        "The pipeline runs the committed one: cp out/shop/release.yml release.yml, and "
+        "commit it. [TS301]\n0 errors, 1 warning\n"
+    )
+    # with the buildspecs inline in the projects, the committed copies are not used
+    Path("tinystack.yaml").write_text(two_stages + "pipeline: {buildspecs: inline}\n")
+    assert tsc("compile").stderr == ""

@@ -12,9 +12,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from compiler.spec import check_loaded
+from compiler.spec.code_examples import SITUATIONS, SPECS
 from compiler.spec.codes import CODES
 from compiler.spec.language_schema import load_schema
-from compiler.spec.load import MAX_BYTES, MAX_DEPTH, MAX_NODES
+from compiler.spec.load import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_text
 from compiler.spec.reference_examples import EXAMPLES
 from compiler.spec.schema_index import SchemaKey, walk
 
@@ -31,6 +33,9 @@ _LIMITS = {
     "maxItems": "at most {} items",
     "maxProperties": "at most {} keys",
 }
+
+
+_EXAMPLE_CHARS = 60  # a longer example line is cut, so the table stays readable
 
 
 def _code(value: object) -> str:
@@ -133,10 +138,29 @@ def _codes() -> list[str]:
     lines = ["## Diagnostics", "",
              "Every problem is printed as `FILE:LINE:COL: error: PATH: MESSAGE. Hint. [CODE]` "
              "(or `warning:`), all of them in one run, then a count. Warnings do not fail. "
-             "The code at the end of the line is the one to look up here.", "",
-             "| Code | Severity | Reports |", "|---|---|---|"]  # fmt: skip
-    rows = [f"| {r.code} | {r.severity.value} | {_cell(r.summary)} |" for r in CODES.values()]
+             "The code at the end of the line is the one to look up here; the example is "
+             "the line of a spec that gets it, and what `tsc validate` says about it.", "",
+             "| Code | Severity | Reports | Example |", "|---|---|---|---|"]  # fmt: skip
+    rows = [f"| {r.code} | {r.severity.value} | {_cell(r.summary)} | {_cell(_shown(r.code))} |"
+            for r in CODES.values()]  # fmt: skip
     return [*lines, *rows, ""]
+
+
+def _shown(code: str) -> str:
+    """The example of `code`: the spec line that gets it and the message, or a situation."""
+    if code in SITUATIONS:
+        return SITUATIONS[code]
+    text = SPECS[code]
+    loaded, diagnostics = load_text("tinystack.yaml", text)
+    if loaded is not None:
+        diagnostics = check_loaded(loaded)[1]
+    found = next((d for d in diagnostics if d.code == code), None)
+    if found is None:  # a programming error: the docs test shows it
+        raise ValueError(f"the example of {code} does not get it: {diagnostics}")
+    line = text.split("\n")[found.line - 1].strip()
+    line = line if len(line) <= _EXAMPLE_CHARS else line[: _EXAMPLE_CHARS - 3] + "..."
+    path = f"{found.path}: " if found.path else ""
+    return f"`{line}` gives {path}{found.message}"
 
 
 def _yaml_notes() -> list[str]:
