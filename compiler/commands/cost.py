@@ -9,6 +9,9 @@ traffic and price table, and prints the report (compiler/cost/report.py document
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -18,10 +21,11 @@ from compiler.compile import read_stack
 from compiler.cost.analysis import CostReport, analyze, retarget
 from compiler.cost.plot import PlotError, write_plot
 from compiler.cost.prices import PriceTableError, load_prices
+from compiler.cost.report import WIDTH
 from compiler.cost.report import render_text as render_report
 from compiler.cost.report_json import render_json
 from compiler.cost.traffic import TrafficError, override_traffic
-from compiler.diagnostics import has_errors, write_diagnostics
+from compiler.diagnostics import has_errors, printable, write_diagnostics
 
 
 @click.command("cost")
@@ -98,7 +102,19 @@ def cost(
             _plot(plot_file, report)
     except (PriceTableError, TrafficError, PlotError) as error:
         raise fail(str(error)) from None
-    click.echo(render_json(report) if as_json else render_report(report), nl=False)
+    if as_json:
+        click.echo(render_json(report), nl=False)
+    else:
+        click.echo(render_report(report, _columns()), nl=False)
+    if plot_file is not None:  # stdout may be JSON: the note goes beside the diagnostics
+        click.echo(f"wrote {printable(str(plot_file))}: monthly cost against requests", err=True)
+
+
+def _columns() -> int:
+    """COLUMNS when set, else the terminal's width; piped, 100 (the report caps it there)."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    return shutil.get_terminal_size((WIDTH, 24)).columns if sys.stdout.isatty() else WIDTH
 
 
 def _whole(flag: str, text: str | None) -> int | None:
@@ -125,4 +141,5 @@ def _number(flag: str, text: str | None) -> float | None:
 
 
 def _plot(path: Path, report: CostReport) -> None:
-    write_plot(path, report.ir, report.prices, report.stack_crossover.requests_per_month)
+    write_plot(path, report.ir, report.prices, report.stack_crossover.requests_per_month,
+               report.estimate.traffic.requests_per_month)  # fmt: skip

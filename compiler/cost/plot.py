@@ -37,8 +37,11 @@ def cost_curve(ir: StackIR, prices: PriceTable) -> list[tuple[int, float, float]
     return curve
 
 
-def write_plot(path: Path, ir: StackIR, prices: PriceTable, crossover: int | None) -> None:
-    """Draw the two scales' monthly totals and the crossover into `path`."""
+def write_plot(
+    path: Path, ir: StackIR, prices: PriceTable, crossover: int | None, requests: int
+) -> None:
+    """Draw the two scales' monthly totals, the crossover and the spec's own `requests` a
+    month into `path`; the axes read in dollars and requests."""
     if path.suffix.lower() not in FORMATS:
         raise PlotError(f"--plot: '{path.name}' must end in .svg or .png")
     try:
@@ -46,6 +49,7 @@ def write_plot(path: Path, ir: StackIR, prices: PriceTable, crossover: int | Non
 
         matplotlib.use("Agg")  # no display needed
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import FuncFormatter
     except ImportError:
         raise PlotError("--plot needs matplotlib: pip install 'tinystack[plot]'") from None
     curve = cost_curve(ir, prices)
@@ -57,10 +61,15 @@ def write_plot(path: Path, ir: StackIR, prices: PriceTable, crossover: int | Non
     if crossover is not None:
         label = f"crossover: {crossover:,} requests/month"
         axes.axvline(crossover, linestyle="--", color="grey", label=label)
+    axes.axvline(
+        requests, linestyle=":", color="black", label=f"this spec: {requests:,} requests/month"
+    )
     axes.set_xscale("log")
     axes.set_yscale("log")  # fixed costs and per-request costs span decades
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _requests(value)))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: _dollars(value)))
     axes.set_xlabel("requests per month")
-    axes.set_ylabel(f"monthly cost ({prices.currency})")
+    axes.set_ylabel(f"monthly cost ({prices.currency}, $)")
     axes.set_title(f"{ir.name}: monthly cost by scale")
     axes.legend()
     axes.grid(True, which="both", alpha=0.3)
@@ -70,6 +79,19 @@ def write_plot(path: Path, ir: StackIR, prices: PriceTable, crossover: int | Non
         raise PlotError(f"--plot: cannot write '{path}': {exc.strerror or exc}") from exc
     finally:
         plt.close(figure)
+
+
+def _requests(value: float) -> str:
+    """An axis label in requests: 10k, 1M, 1B."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def _dollars(value: float) -> str:
+    """An axis label in dollars: $10, $1,000, $0.5."""
+    return f"${value:,.0f}" if value >= 1 else f"${value:g}"
 
 
 def _metadata(path: Path) -> dict[str, str | None]:

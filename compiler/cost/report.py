@@ -1,6 +1,16 @@
-"""Rendering of a CostReport as aligned text tables for people (report_json has the JSON)."""
+"""Rendering of a CostReport as aligned text tables for people (report_json has the JSON).
+
+The report fits `width` columns (the terminal's, 100 at most): the What column takes what
+the others leave and wraps, prose lines wrap under their own indent, and quantities are
+shown as people read them: three significant digits, large ones with their scale
+("4.5 million").
+"""
 
 from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Sequence
 
 from compiler.cost.analysis import CostReport
 from compiler.cost.crossover import Crossover
@@ -14,30 +24,64 @@ DERIVATION = {
     ACTIVE_PER_MINUTE: "derived: new connections per second x 60",
 }
 NOT_PRICED = (
-    "Not priced: Lambda invocations of the stack's helper functions (within the free tier),",
-    "S3 buckets, ECR API calls through the NAT (small), the account's free 5 GB of CloudWatch",
-    "Logs (not credited: an upper bound). ALB access logs are off.",
+    "  Not priced: Lambda invocations of the stack's helper functions (within the free tier), "
+    "S3 buckets, ECR API calls through the NAT (small), the account's free 5 GB of "
+    "CloudWatch Logs (not credited: an upper bound). ALB access logs are off."
 )
-HEADER = f"  {'What':<58} {'Quantity':>12}  {'Unit':<26} {'Unit price':>10} {'Monthly':>10}"
+WIDTH = 100  # the widest report: longer lines read worse, whatever the terminal
+NARROWEST = 60
+# the columns after What: Quantity, Unit (as wide as the longest), Unit price, Monthly
+_QUANTITY, _PRICE, _MONTHLY = 11, 10, 10
+_SCALES = ((1e9, " billion"), (1e6, " million"))
 
 
-def render_text(report: CostReport) -> str:
-    """The report as aligned text tables."""
+def render_text(report: CostReport, width: int = WIDTH) -> str:
+    """The report as aligned text tables, `width` columns wide (60 to 100)."""
+    width = min(max(width, NARROWEST), WIDTH)
+    items = [*(i for stage in report.estimate.stages for i in stage.items), *report.estimate.shared]
+    unit_width = max(len("Unit"), *(len(item.unit) for item in items))
     lines = [*_heading(report), ""]
     for stage, ceiling in zip(report.estimate.stages, report.ceilings, strict=True):
         own = _own_traffic(report, stage)
         lines.append(f"Stage {stage.name} ({stage.endpoint}, {stage.compute}, {_size(stage)}{own})")
-        lines += [HEADER, *(_row(item) for item in stage.items)]
-        lines.append(_total_row(f"Stage {stage.name}", stage.monthly_usd))
+        lines += _table(stage.items, unit_width, width)
+        lines.append(_total_row(f"Stage {stage.name}", stage.monthly_usd, width))
         lines.append(f"  scaled out to {_size(ceiling)}: {_money(ceiling.monthly_usd, 2)}/month")
         lines.append("")
-    lines += ["Shared", HEADER, *(_row(item) for item in report.estimate.shared)]
-    lines += [_total_row("Shared", report.estimate.shared_usd), ""]
+    lines += ["Shared", *_table(report.estimate.shared, unit_width, width)]
+    lines += [_total_row("Shared", report.estimate.shared_usd, width), ""]
     lines.append(f"Total: ${report.estimate.monthly_usd:,.2f}/month")
     lines += _budget(report)
     lines += ["", *_scales(report), "", *_options(report)]
     lines += ["", f"Recommendation: {report.recommendation}", "", *_assumptions(report)]
-    return "\n".join(lines) + "\n"
+    return "".join(f"{wrapped}\n" for line in lines for wrapped in _fit(line, width))
+
+
+def _fit(line: str, width: int) -> list[str]:
+    """`line`, wrapped at `width` under its own indent (+2 on the lines it continues to)."""
+    if len(line) <= width:
+        return [line]
+    indent = line[: len(line) - len(line.lstrip())]
+    return textwrap.wrap(line.lstrip(), width, initial_indent=indent,
+                         subsequent_indent=indent + "  ", break_on_hyphens=False)  # fmt: skip
+
+
+def quantity(value: float) -> str:
+    """Three significant digits, large values with their scale: 0.191, 730, 12,300, 4.5
+    million (a person reads these; --json keeps every digit)."""
+    for size, word in _SCALES:
+        if abs(value) >= size:
+            return _significant(value / size) + word
+    return _significant(value)
+
+
+def _significant(value: float) -> str:
+    if value == 0:
+        return "0"
+    rounded = float(f"{value:.3g}")
+    places = max(0, 2 - math.floor(math.log10(abs(rounded))))
+    text = f"{rounded:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _size(stage: StageEstimate) -> str:
@@ -57,7 +101,7 @@ def _own_traffic(report: CostReport, stage: StageEstimate) -> str:
 
 
 def _heading(report: CostReport) -> list[str]:
-    p, t, lcu = report.prices, report.estimate.traffic, report.lcu
+    p, t = report.prices, report.estimate.traffic
     whose = "per stage"
     if any(s.traffic != t for s in report.estimate.stages):
         whose = "of the stages without their own"
@@ -71,10 +115,20 @@ def _heading(report: CostReport) -> list[str]:
         + _derived(t.derived, NEW_PER_SECOND),
         f"  peak active connections/min: {_plain(t.peak_active_connections_per_minute)}"
         + _derived(t.derived, ACTIVE_PER_MINUTE),
-        f"  ALB LCUs per hour: new connections {lcu.new_connections:.4g}, active connections "
-        f"{lcu.active_connections:.4g}, processed bytes {lcu.processed_bytes:.4g} "
-        f"({lcu.processed_gb_per_hour:.4g} GB/h), rule evaluations {lcu.rule_evaluations:.4g}"
-        f" -> billed {lcu.billed:.4g} ({lcu.driver})",
+        *_lcu_line(report),
+    ]
+
+
+def _lcu_line(report: CostReport) -> list[str]:
+    """How the ALB's LCUs are counted, for a stack with a load balancer."""
+    if all(stage.endpoint != "alb" for stage in report.estimate.stages):
+        return []
+    lcu = report.lcu
+    return [
+        f"  ALB LCUs per hour: new connections {lcu.new_connections:.3g}, active connections "
+        f"{lcu.active_connections:.3g}, processed bytes {lcu.processed_bytes:.3g} "
+        f"({lcu.processed_gb_per_hour:.3g} GB/h), rule evaluations {lcu.rule_evaluations:.3g}"
+        f" -> billed {lcu.billed:.3g} ({lcu.driver})"
     ]
 
 
@@ -105,22 +159,31 @@ def _budget(report: CostReport) -> list[str]:
 
 def _plain(value: float) -> str:
     """A rate without exponent notation: 20,000 rather than 2e+04."""
-    return f"{value:,.0f}" if value >= 1000 else f"{value:.4g}"
+    return f"{value:,.0f}" if value >= 1000 else quantity(value)
 
 
 def _derived(derived: tuple[str, ...], name: str) -> str:
     return f" ({DERIVATION[name]})" if name in derived else " (given)"
 
 
-def _row(item: LineItem) -> str:
-    return (
-        f"  {item.what:<58} {item.quantity:>12,.6g}  {item.unit:<26} "
-        f"{_money(item.unit_usd, 4):>10} {_money(item.monthly_usd, 2):>10}"
-    )
+def _table(items: Sequence[LineItem], unit_width: int, width: int) -> list[str]:
+    """The header and a row per item; a long What wraps within its column."""
+    what_width = width - 6 - _QUANTITY - unit_width - _PRICE - _MONTHLY
+    lines = [f"  {'What':<{what_width}} {'Quantity':>{_QUANTITY}} {'Unit':<{unit_width}} "
+             f"{'Unit price':>{_PRICE}} {'Monthly':>{_MONTHLY}}"]  # fmt: skip
+    for item in items:
+        what = textwrap.wrap(item.what, what_width, subsequent_indent="  ") or [""]
+        lines.append(
+            f"  {what[0]:<{what_width}} {quantity(item.quantity):>{_QUANTITY}} "
+            f"{item.unit:<{unit_width}} {_money(item.unit_usd, 4):>{_PRICE}} "
+            f"{_money(item.monthly_usd, 2):>{_MONTHLY}}"
+        )
+        lines += [f"  {rest}" for rest in what[1:]]
+    return lines
 
 
-def _total_row(label: str, usd: float) -> str:
-    return f"  {label + ' total':<110} {_money(usd, 2):>10}"
+def _total_row(label: str, usd: float, width: int) -> str:
+    return f"  {label + ' total':<{width - 3 - _MONTHLY}} {_money(usd, 2):>{_MONTHLY}}"
 
 
 def _money(usd: float, places: int) -> str:
@@ -135,7 +198,8 @@ def _money(usd: float, places: int) -> str:
 def _scales(report: CostReport) -> list[str]:
     lines = [
         "Standard vs hyperscale (the same spec, every stage behind one front door)",
-        f"  {'':<12} {'as specified':>14} {'standard':>14} {'hyperscale':>14}  crossover",
+        f"  {'':<10} {'as specified':>12} {'standard':>11} {'hyperscale':>11}  "
+        "crossover (requests/month)",
     ]
     columns = (report.estimate, report.standard, report.hyperscale)
     rows = [
@@ -145,8 +209,8 @@ def _scales(report: CostReport) -> list[str]:
     rows.append(("shared", [s.shared_usd for s in columns], ""))
     rows.append(("total", [s.monthly_usd for s in columns], _crossing(report.stack_crossover)))
     for label, usd, cross in rows:
-        cells = "".join(f" {_money(u, 2):>14}" for u in usd)
-        lines.append(f"  {label:<12}{cells}  {cross}".rstrip())
+        cells = f" {_money(usd[0], 2):>12}" + "".join(f" {_money(u, 2):>11}" for u in usd[1:])
+        lines.append(f"  {label:<10}{cells}  {cross}".rstrip())
     return lines
 
 
@@ -154,7 +218,7 @@ def _crossing(crossover: Crossover) -> str:
     if crossover.requests_per_month is None:
         return f"none: {crossover.cheaper_below} is cheaper at every volume"
     return (
-        f"{crossover.requests_per_month:,} requests/month "
+        f"{quantity(crossover.requests_per_month)} "
         f"({crossover.cheaper_below} below, {crossover.cheaper_above} above)"
     )
 
@@ -175,15 +239,7 @@ def _assumptions(report: CostReport) -> list[str]:
     lines = ["Assumptions (from the price table; --prices FILE to change them)"]
     for name, a in sorted(report.prices.assumptions.items()):
         lines.append(f"  {name} = {a.value:g}: {a.why}")
-    lines += _nat_notes(report)
-    lines.append(
-        "  Not priced: Lambda invocations of the stack's helper functions (within the free"
-    )
-    lines.append("  tier), S3 buckets, ECR API calls through the NAT (small), the account's free")
-    lines.append(
-        "  5 GB of CloudWatch Logs (not credited: an upper bound). ALB access logs are off."
-    )
-    return lines
+    return [*lines, *_nat_notes(report), NOT_PRICED]
 
 
 def _nat_notes(report: CostReport) -> list[str]:

@@ -164,16 +164,68 @@ def test_a_bad_spec_prints_diagnostics_and_exits_1(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_plot_draws_an_svg_with_the_crossover(tmp_path: Path) -> None:
+def test_plot_draws_an_svg_with_the_crossover_and_the_specs_traffic(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     first, second = tmp_path / "a.svg", tmp_path / "b.svg"
     spec = str(ROOT / "examples" / "minimal.yaml")
-    assert run(spec, "--plot", str(first)).exit_code == 0
-    assert run(spec, "--plot", str(second)).exit_code == 0
+    drawn = run(spec, "--plot", str(first))
+    assert (
+        drawn.exit_code == 0 and drawn.stderr == f"wrote {first}: monthly cost against requests\n"
+    )
+    assert run(spec, "--plot", str(second), "--json").stderr.startswith(f"wrote {second}")
     svg = first.read_text()
     crossover = run_json(spec)["scales"]["crossover_requests_per_month"]
     assert "<svg" in svg and f"crossover: {crossover:,} requests/month" in svg
+    assert "this spec: 100,000 requests/month" in svg  # minimal.yaml's own traffic
+    # the axes read in dollars and in requests, not in powers of ten
+    assert ">$100<" in svg and ">$1,000<" in svg and ">1M<" in svg and ">10k<" in svg
     assert first.read_bytes() == second.read_bytes()  # no dates or random ids
+
+
+@pytest.mark.parametrize("columns", [100, 80])
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_the_report_fits_the_terminal(example: Path, columns: int) -> None:
+    result = CliRunner().invoke(main, ["cost", str(example)], env={"COLUMNS": str(columns)})
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0 and max(len(line) for line in lines) <= columns
+    # nothing is lost to the fit: every word of every line item is still there
+    items = [item["what"] for stage in run_json(str(example))["stages"] for item in stage["items"]]
+    words = set(result.stdout.split())
+    assert all(set(what.split()) <= words for what in items)
+
+
+def test_a_piped_report_is_100_columns_and_a_wide_terminal_changes_nothing() -> None:
+    spec = str(ROOT / "examples" / "crud-api.yaml")
+    piped = CliRunner().invoke(main, ["cost", spec], env={"COLUMNS": None}).stdout
+    assert max(len(line) for line in piped.splitlines()) == 100
+    assert CliRunner().invoke(main, ["cost", spec], env={"COLUMNS": "180"}).stdout == piped
+
+
+def test_quantities_read_as_people_write_them() -> None:
+    spec = str(ROOT / "examples" / "crud-api.yaml")
+    text = CliRunner().invoke(main, ["cost", spec], env={"COLUMNS": "100"}).stdout
+    # 800,000 requests priced per million; GB to three significant digits; hours whole
+    assert " 0.8 million requests " in text and " 0.191 GB ingested " in text
+    assert " 730 instance-hour " in text and "0.190735" not in text
+    assert "22.2 million (api-gateway below, alb above)" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.190735, "0.191"), (730, "730"), (12_345, "12,300"), (4.5e6, "4.5 million"),
+     (300e6, "300 million"), (2.2129194e7, "22.1 million"), (1.5e9, "1.5 billion"), (0, "0"),
+     (0.00001, "0.00001"), (2.5, "2.5"), (-1.1, "-1.1"), (100, "100")],
+)  # fmt: skip
+def test_quantity_has_three_significant_digits_and_a_scale(value: float, shown: str) -> None:
+    from compiler.cost.report import quantity
+
+    assert quantity(value) == shown
+
+
+def test_a_stack_without_a_load_balancer_has_no_lcu_line() -> None:
+    for example, has_alb in (("crud-api", False), ("minimal", False), ("hyperscale-fargate", True)):
+        text = run(str(ROOT / "examples" / f"{example}.yaml")).stdout
+        assert ("ALB LCUs per hour" in text) is has_alb, example
 
 
 def test_plot_without_matplotlib_says_how_to_install_it(
