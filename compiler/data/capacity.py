@@ -70,7 +70,7 @@ def release_tasks(scaling_max: int) -> int:
 
 
 def default_instances_max(scaling_max: int, per_instance: int, instances_min: int) -> int:
-    """SPEC.md's `compute.instances.max` default: room for scaling.max + 1 tasks.
+    """The `compute.instances.max` default (docs/spec.md): room for scaling.max + 1 tasks.
 
     Never below `instances.min`, never above the schema's bound (the checks warn when
     that bound cannot hold the tasks).

@@ -48,7 +48,7 @@ def test_the_artifact_bucket_is_emptied_after_the_pipeline_goes_and_before_it_do
 
 
 def test_a_retained_bucket_is_never_emptied() -> None:
-    # the created source bucket holds the user's uploads: SPEC.md keeps it
+    # the created source bucket holds the user's uploads: the stack retains it
     body = _pipeline(source={"provider": "s3"})
     assert body["SourceBucket"]["DeletionPolicy"] == "RetainExceptOnCreate"
     emptiers = [r for r in body.values() if r["Type"] == "Custom::BucketEmptier"]

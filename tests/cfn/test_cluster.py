@@ -48,7 +48,7 @@ def test_ec2_capacity_provider_scales_at_the_spec_percent() -> None:
 
 
 def test_default_cluster_runs_one_instance_for_one_needed() -> None:
-    # SPEC.md: target 100 by default; at 70, one needed instance keeps 2 running
+    # docs/spec.md: target 100 by default; at 70, one needed instance keeps 2 running
     ir = variant(compute="ec2")
     provider = only(build_cluster(ir, ir.stages[0]), "AWS::ECS::CapacityProvider")
     assert provider["AutoScalingGroupProvider"]["ManagedScaling"]["TargetCapacity"] == 100

@@ -2,7 +2,7 @@
 
 Many users work so: `aws s3 sync`, `aws cloudformation create-stack`, later `delete-stack`.
 The delete must complete by itself once the pipeline has written artifacts (S3 deletes only
-empty buckets), and keep what SPEC.md retains: the ECR repository, the log groups, the
+empty buckets), and keep what the stack retains by design: the ECR repository, the log groups, the
 source bucket with the user's uploads.
 """
 
@@ -97,7 +97,7 @@ def test_delete_stack_by_hand_completes_and_keeps_what_is_retained(aws, compile_
     s3 = boto3.client("s3")
     with pytest.raises(ClientError, match=r"NoSuchBucket|Not Found|404"):
         s3.head_bucket(Bucket=artifacts)
-    # retained by design (SPEC.md): the user's uploads, the images, the logs
+    # retained by design: the user's uploads, the images, the logs
     assert s3.get_object(Bucket=source, Key="minimal/source.zip")["Body"].read() == (
         b"the user's code"
     )

@@ -25,7 +25,7 @@ def test_two_line_spec_gets_every_default() -> None:
     assert (stage.scaling.desired, stage.scaling.min, stage.scaling.max) == (1, 1, 5)
     assert stage.scaling.cpu_percent == 75 and stage.scaling.scale_in_cpu_percent == 37
     assert stage.compute.type == "ec2" and stage.compute.instance_type == "t3.micro"
-    # room for scaling.max + 1 tasks: a release at the maximum starts one more (SPEC.md)
+    # room for scaling.max + 1 tasks: a release at the maximum starts one more (docs/spec.md)
     assert (stage.compute.instances_min, stage.compute.instances_max) == (1, 6)
     assert stage.compute.target_capacity_percent == 100
     assert stage.endpoint.type == "api-gateway"

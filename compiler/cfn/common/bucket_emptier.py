@@ -4,7 +4,8 @@ S3 deletes only empty buckets, so without this a plain `aws cloudformation delet
 ends in DELETE_FAILED once the pipeline has written an artifact. `Custom::BucketEmptier`
 names the bucket (so CloudFormation deletes it first) and its inline function
 (functions/bucket_emptier.py) removes every object version and delete marker on Delete.
-Retained buckets (the source, data stores) never get one: what SPEC.md keeps stays whole.
+Retained buckets (the source, data stores) never get one: what the stack retains by design
+stays whole.
 """
 
 from __future__ import annotations
