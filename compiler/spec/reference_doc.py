@@ -150,6 +150,8 @@ def _shown(code: str) -> str:
     """The example of `code`: the spec line that gets it and the message, or a situation."""
     if code in SITUATIONS:
         return SITUATIONS[code]
+    if code not in SPECS:  # a programming error: the docs test shows it
+        raise ValueError(f"{code} has no example: add one to compiler/spec/code_examples.py")
     text = SPECS[code]
     loaded, diagnostics = load_text("tinystack.yaml", text)
     if loaded is not None:
