@@ -108,14 +108,15 @@ def render_line(d: Diagnostic, colour: bool = False) -> str:
     return f"{where}: {_severity(d.severity, colour)}: {path}{_sentence(d.message, d.hint)}{code}"
 
 
+def plural(count: int, word: str) -> str:
+    """`1 task`, `2 tasks`."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
 def render_count(diagnostics: Sequence[Diagnostic]) -> str:
     """The closing count line, e.g. `2 errors, 1 warning`."""
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
-
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}" + ("" if n == 1 else "s")
-
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
 
 

@@ -160,7 +160,6 @@ class PriceTable:
     hours_per_month: float
     prices: Mapping[str, Price]
     ec2_hourly: Mapping[str, float]
-    ec2_source: str
     lcu: LcuDimensions
     assumptions: Mapping[str, Assumption]
     # "used": another stack of the account already takes the per-account free tiers
@@ -259,7 +258,6 @@ def parse_prices(
         hours_per_month=float(data["hours_per_month"]),
         prices=prices,
         ec2_hourly={k: float(v) for k, v in sorted(data["ec2_hourly"]["rates"].items())},
-        ec2_source=str(data["ec2_hourly"]["source"]),
         lcu=LcuDimensions(
             new_connections_per_second=float(lcu["new_connections_per_second"]),
             active_connections_per_minute=float(lcu["active_connections_per_minute"]),

@@ -18,6 +18,7 @@ from compiler.cost.estimate import StageEstimate
 from compiler.cost.lines import LineItem
 from compiler.cost.network_items import NAT_FLOWS, NOT_THROUGH_NAT
 from compiler.cost.traffic import ACTIVE_PER_MINUTE, NEW_PER_SECOND
+from compiler.diagnostics import plural
 
 DERIVATION = {
     NEW_PER_SECOND: "derived: one connection per request over the month",
@@ -86,10 +87,10 @@ def _significant(value: float) -> str:
 
 def _size(stage: StageEstimate) -> str:
     """`2 tasks on 1 instance`, or `2 tasks` under Fargate."""
-    tasks = f"{stage.tasks} task" + ("" if stage.tasks == 1 else "s")
+    tasks = plural(stage.tasks, "task")
     if not stage.instances:
         return tasks
-    return f"{tasks} on {stage.instances} instance" + ("" if stage.instances == 1 else "s")
+    return f"{tasks} on {plural(stage.instances, 'instance')}"
 
 
 def _own_traffic(report: CostReport, stage: StageEstimate) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from compiler.cost.counts import shared_public_ipv4
 from compiler.cost.lines import LineItem, instance_hours, priced
 from compiler.cost.prices import Price, PriceKey, PriceTable
 from compiler.ir.model import StackIR
@@ -43,11 +44,14 @@ def _nat(ir: StackIR, prices: PriceTable) -> list[LineItem]:
     network = ir.network
     hours = prices.hours_per_month
     ipv4 = prices.price("public_ipv4_hour")
+    addresses = shared_public_ipv4(network)  # the EIPs the network template creates
     if network.nat_gateways:
         n = network.nat_gateways
         return [
             *priced(f"NAT gateways x{n}", prices.price("nat_gateway_hour"), n * hours, "NAT"),
-            *priced(f"NAT gateway public IPv4 x{n}", ipv4, n * hours, "NAT public IPv4"),
+            *priced(
+                f"NAT gateway public IPv4 x{addresses}", ipv4, addresses * hours, "NAT public IPv4"
+            ),
         ]
     if network.nat_instance_type:
         instance_type = network.nat_instance_type
@@ -55,7 +59,7 @@ def _nat(ir: StackIR, prices: PriceTable) -> list[LineItem]:
         root_gb = prices.assume("nat_instance_root_volume_gib")
         return [
             *instance_hours(f"NAT instance {instance_type}", hourly, hours, "NAT"),
-            *priced("NAT instance public IPv4", ipv4, hours, "NAT public IPv4"),
+            *priced("NAT instance public IPv4", ipv4, addresses * hours, "NAT public IPv4"),
             *priced("NAT instance EBS gp3 root volume", prices.price("ebs_gp3_gb_month"), root_gb),
         ]
     return []

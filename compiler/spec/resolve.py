@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from compiler.spec.compose import KeyPath
 from compiler.spec.language_schema import deref, load_schema
-
-KeyPath = tuple[str | int, ...]
 
 # Top-level keys a stage may override, and where the stage's value lands in the merged view.
 _STAGE_OVERRIDES: dict[str, tuple[str, ...]] = {

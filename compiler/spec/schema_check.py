@@ -15,12 +15,12 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from compiler.diagnostics import Diagnostic, Rule, did_you_mean, error_rule
+from compiler.diagnostics import Diagnostic, Rule, did_you_mean, error_rule, plural
 from compiler.spec.language_schema import load_schema
 from compiler.spec.load import KeyPath, LoadedSpec
 from compiler.spec.patterns import matches
 from compiler.spec.schema_index import key_homes
-from compiler.spec.wording import listing, plural, show
+from compiler.spec.wording import listing, show
 
 UNKNOWN_KEY = error_rule("TS101", "unknown key (with the closest allowed key)")
 WRONG_TYPE = error_rule("TS102", "a value of the wrong type")

@@ -29,8 +29,3 @@ def show(value: object) -> str:
 def listing(values: Iterable[object]) -> str:
     """Allowed values as a comma-separated list, each shown as `show` would."""
     return ", ".join(show(value) for value in values)
-
-
-def plural(count: int, word: str) -> str:
-    """`1 task`, `2 tasks`."""
-    return f"{count} {word}" + ("" if count == 1 else "s")

@@ -30,11 +30,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from click.testing import CliRunner
 
 from compiler.cfn.common.names import readable_file
 from compiler.cli import main as tsc
+from tests.cfn_templates import read_template_text
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent
@@ -85,17 +85,10 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
-class _TemplateLoader(yaml.SafeLoader):
-    """YAML that reads CloudFormation's short intrinsics (!Ref, !Sub, ...) as nothing."""
-
-
-_TemplateLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
 def _logical_ids(out: dict[str, bytes]) -> str:
     lines = []
     for name, data in sorted(out.items()):
-        doc = yaml.load(data, Loader=_TemplateLoader) if name.endswith(".yaml") else None
+        doc = read_template_text(data) if name.endswith(".yaml") else None
         if isinstance(doc, dict) and "Resources" in doc:
             resources = doc["Resources"]
             lines += [f"{name} {rid} {body['Type']}\n" for rid, body in sorted(resources.items())]

@@ -1,6 +1,6 @@
-"""Property tests: every spec the schema accepts goes through the front end and lowering
-without an exception; rejected ones get located diagnostics with real paths; garbled YAML
-never raises.
+"""Property tests: every spec the schema accepts goes through the front end, lowering and
+the back end without an exception, into templates that name only files it wrote; rejected
+ones get located diagnostics with real paths; garbled YAML never raises.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ import re
 from typing import Any
 
 import yaml
+from cfn_templates import read_template_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from compiler.compile import compile_ir, read_stack_text
 from compiler.data.tables import instance_types
 from compiler.diagnostics import Diagnostic
-from compiler.ir.lower import lower
 from compiler.ir.model import ir_as_dict
 from compiler.spec import check_loaded
 from compiler.spec.language_schema import load_schema
@@ -99,9 +100,12 @@ def _assert_located(diagnostics: list[Diagnostic]) -> None:
         assert d.path == "" or _is_real_path(d.path), d
 
 
+_TEMPLATE_URL = re.compile(r"\$\{TemplatePrefix\}([^\s'\"]+)")
+
+
 @SETTINGS
 @given(from_schema(_steered_schema()))
-def test_valid_specs_lower_or_get_located_diagnostics(data: dict[str, Any]) -> None:
+def test_valid_specs_compile_or_get_located_diagnostics(data: dict[str, Any]) -> None:
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=False, sort_keys=False)
     loaded, diagnostics = load_text("gen.yaml", text)
     assert diagnostics == [] and loaded is not None
@@ -111,9 +115,19 @@ def test_valid_specs_lower_or_get_located_diagnostics(data: dict[str, Any]) -> N
     assert all(d.code.startswith("TS2") for d in diagnostics)  # the schema accepted it
     if spec is None:
         return
-    ir = lower(spec.resolved)
-    as_json = json.dumps(ir_as_dict(ir), sort_keys=True)
-    assert as_json == json.dumps(ir_as_dict(lower(spec.resolved)), sort_keys=True)
+    ir, _ = read_stack_text("gen.yaml", text)  # lowered, and `scale: auto` settled
+    assert ir is not None
+    again, _ = read_stack_text("gen.yaml", text)
+    assert again is not None
+    assert json.dumps(ir_as_dict(ir), sort_keys=True) == json.dumps(
+        ir_as_dict(again), sort_keys=True
+    )
+    files = compile_ir(ir).files
+    templates = {n: read_template_text(body) for n, body in files.items() if n.endswith(".yaml")}
+    assert "root.yaml" in templates and {"build.yml", "release.yml"} <= files.keys()
+    assert all(isinstance(t["Resources"], dict) and t["Resources"] for t in templates.values())
+    named = {m for body in files.values() for m in _TEMPLATE_URL.findall(body)}
+    assert named == templates.keys() - {"root.yaml"}  # every child template, and only those
 
 
 _YAMLISH = st.text(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from troposphere import Output, Parameter, Template
 
-from compiler.cfn.common.outputs import EndpointOut, NetworkOut
+from compiler.cfn.common.outputs import NetworkOut
 from compiler.cfn.endpoint.alb import add_load_balancer
 from compiler.cfn.endpoint.api_gateway import add_api_gateway
 from compiler.ir.model import StackIR, StageIR
@@ -26,19 +26,6 @@ ENDPOINT_PARAMETERS: dict[str, tuple[NetworkOut, ...]] = {
 def endpoint_parameters(stage: StageIR) -> tuple[str, ...]:
     """Names of the endpoint stack's parameters (wired by the stage stack)."""
     return tuple(p.value for p in ENDPOINT_PARAMETERS[stage.endpoint.type])
-
-
-def endpoint_outputs(stage: StageIR) -> tuple[EndpointOut, ...]:
-    """The outputs the endpoint stack of this stage has (they differ per type)."""
-    common = (EndpointOut.ENDPOINT_URL, EndpointOut.FRONT_SECURITY_GROUP_ID)
-    if stage.endpoint.type == "api-gateway":
-        return (*common, EndpointOut.DISCOVERY_SERVICE_ARN, EndpointOut.API_ID)
-    return (
-        *common,
-        EndpointOut.TARGET_GROUP_ARN,
-        EndpointOut.LOAD_BALANCER_FULL_NAME,
-        EndpointOut.TARGET_GROUP_FULL_NAME,
-    )
 
 
 def build_endpoint(ir: StackIR, stage: StageIR) -> Template:

@@ -17,10 +17,10 @@ from compiler.data.capacity import (
     tasks_per_instance,
 )
 from compiler.data.tables import InstanceType, fargate_sizes, instance_types
-from compiler.diagnostics import Diagnostic, did_you_mean, error_rule, warning_rule
+from compiler.diagnostics import Diagnostic, did_you_mean, error_rule, plural, warning_rule
 from compiler.spec.checks.declare import stage_check
 from compiler.spec.checks.view import StageView
-from compiler.spec.wording import listing, plural, show
+from compiler.spec.wording import listing, show
 
 FARGATE_SIZE = error_rule("TS201", "a cpu/memory pair Fargate does not offer")
 TASK_TOO_LARGE = error_rule(
