@@ -7,6 +7,7 @@ the cause is gone succeeds.
 from __future__ import annotations
 
 import os
+import platform
 import pty
 import re
 import signal
@@ -137,6 +138,37 @@ def spawn(*args: str, stdin: Any = subprocess.PIPE) -> tuple[subprocess.Popen[by
 WAITING = r"\d\d:\d\d:\d\d network \w+ CREATE_COMPLETE"
 
 
+# the number of the read system call, as /proc/PID/syscall shows it
+_READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}
+
+
+def wait_until_reading_stdin(pid: int, seconds: float = PATIENCE) -> None:
+    """Until the process is blocked reading fd 0. A Ctrl-C that lands after the prompt is
+    written but before the read starts is noted and the read then waits for ever (CPython
+    checks signals only when the read is interrupted), which a loaded machine makes likely."""
+    number = _READ_SYSCALL.get(platform.machine())
+    deadline = time.monotonic() + seconds
+    while number is not None:
+        fields = Path(f"/proc/{pid}/syscall").read_text().split()
+        if fields[:2] == [number, "0x0"]:
+            return
+        assert time.monotonic() < deadline, f"not reading stdin: {fields}"
+        time.sleep(0.02)
+
+
+def ended(process: subprocess.Popen[bytes], stderr: _Reader) -> int:
+    """The exit status once `process` ends; one that never ends fails with what it printed."""
+    try:
+        process.wait(timeout=PATIENCE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        stderr.join(timeout=PATIENCE)
+        pytest.fail(f"tsc did not end within {PATIENCE:.0f} s; it printed:\n{stderr.text}")
+    stderr.join(timeout=PATIENCE)
+    return process.returncode
+
+
 def wait_until_created(name: str, seconds: float = PATIENCE) -> None:
     deadline = time.monotonic() + seconds
     while status(name) != "CREATE_COMPLETE":
@@ -151,9 +183,7 @@ def test_endpoint_stopped_during_deploy_then_rerun(own_server, tsc, hello, monke
     process, stderr = spawn("deploy", str(hello), "--yes", "--create-bucket")
     stderr.wait_for(WAITING)
     own_server.stop()
-    process.wait(timeout=PATIENCE)
-    stderr.join(timeout=PATIENCE)
-    assert process.returncode == 1
+    assert ended(process, stderr) == 1
     assert one_error_line(stderr.text).startswith(
         f"error: cannot reach the AWS endpoint {own_server.url}"
     )
@@ -169,9 +199,7 @@ def test_ctrl_c_while_waiting_leaves_the_stack_deploying(aws, hello):
     process, stderr = spawn("deploy", str(hello), "--yes", "--create-bucket")
     stderr.wait_for(WAITING)
     process.send_signal(signal.SIGINT)
-    process.wait(timeout=PATIENCE)
-    stderr.join(timeout=PATIENCE)
-    assert process.returncode == 130
+    assert ended(process, stderr) == 130
     assert stderr.text.splitlines()[-1] == (
         "interrupted: stack 'hello' goes on in CloudFormation; follow it with `aws "
         "cloudformation describe-stack-events --stack-name hello --region us-east-1` or in "
@@ -195,8 +223,7 @@ def test_deploy_while_another_runs_is_refused(aws, tsc, hello):
         "rerun"
     )
     aws.release_resource(STAGE)
-    process.wait(timeout=PATIENCE)
-    assert process.returncode == 0, stderr.text
+    assert ended(process, stderr) == 0, stderr.text
     assert status("hello") == "CREATE_COMPLETE"
 
 
@@ -308,9 +335,9 @@ def test_ctrl_c_at_the_prompt_declines_and_cleans_up(aws, hello):
     try:
         process, stderr = spawn("deploy", str(hello), "--create-bucket", stdin=tty)
         stderr.wait_for(re.escape("Deploy these changes? [y/N]: "))
+        wait_until_reading_stdin(process.pid)
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=PATIENCE)
-        stderr.join(timeout=PATIENCE)
+        ended(process, stderr)
     finally:
         os.close(terminal)
         os.close(tty)
