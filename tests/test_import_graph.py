@@ -21,12 +21,13 @@ ALLOWED: dict[str, set[str]] = {
     "shipped": set(),
     "diagnostics": set(),
     "data": {"shipped"},
+    "template_yaml": set(),  # CloudFormation's YAML dialect, written by cfn and read by deploy
     "spec": BASE,
     "ir": BASE | {"spec"},
     # the backends read the IR, never the spec; cfn embeds the rendered buildspecs
     # (pipeline.buildspecs: inline)
     "buildspecs": BASE | {"ir"},
-    "cfn": BASE | {"ir", "buildspecs"},
+    "cfn": BASE | {"ir", "buildspecs", "template_yaml"},
     "cost": BASE | {"ir"},
     # the diagram reads the IR (and the cost model for the estimate per stage), never cfn
     "graph": BASE | {"ir", "cost"},
@@ -34,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "blueprints": BASE,
     "compile": BASE | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"},
     # deploy reads a compiled out/ folder: never the spec, the IR or the templates' builders
-    "deploy": BASE | {"writer", "compile"},
+    "deploy": BASE | {"writer", "compile", "template_yaml"},
     # the CLI's commands sit on top of everything
     "commands": BASE
     | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"}

@@ -1,4 +1,11 @@
-"""The one serializer: a troposphere Template to YAML or JSON text with sorted keys.
+"""The one serializer: a troposphere Template to YAML or JSON text, in the order people
+write templates.
+
+Sections follow AWS's template anatomy (format version, description, parameters, ...,
+resources, outputs); an entry of Parameters, Resources or Outputs starts with the keys a
+reader looks for first (a resource's Type, then its attributes, then Properties); every
+other mapping is sorted, so the same template always gives the same bytes. YAML uses the
+short-form intrinsics (compiler/template_yaml.py); JSON stays long-form.
 
 A spec value that reads like a substitution (`${AWS::Region}` in an environment value, a
 branch, a command) is literal text, but cfn-lint (E1029) takes it for an Fn::Sub someone
@@ -13,31 +20,70 @@ import json
 import re
 from typing import Any, Literal
 
-import yaml
 from troposphere import Template
+
+from compiler.template_yaml import dump_template
 
 TemplateFormat = Literal["yaml", "json"]
 
-
-class _BlockDumper(yaml.SafeDumper):
-    """Safe dumper that writes multi-line strings (inline code, buildspecs) as | blocks."""
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_BlockDumper.add_representer(str, _str_representer)
-
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html
+SECTIONS = (
+    "AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
+    "Conditions", "Transform", "Resources", "Outputs",
+)  # fmt: skip
+_RESOURCE_KEYS = (
+    "Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata",
+    "Properties",
+)  # fmt: skip
+# section -> the keys its entries start with, in this order; the others follow, sorted
+ENTRY_KEYS: dict[str, tuple[str, ...]] = {
+    "Parameters": ("Type", "Description", "Default"),
+    "Resources": _RESOURCE_KEYS,
+    "Outputs": ("Description", "Condition", "Value", "Export"),
+}
 
 # cfn-lint E1029's shape of a substitution variable
 _SUBSTITUTION = re.compile(r"\$\{([A-Za-z0-9_:.]+)\}")
+_SPLIT_SUBSTITUTION = re.compile(r"(?<=\$)(?=\{)")
 # top-level sections whose strings cannot be intrinsic functions (the front end rejects
 # such text in the Description, the only spec value that reaches them)
-_SPLIT_SUBSTITUTION = re.compile(r"(?<=\$)(?=\{)")
 _LITERAL_SECTIONS = frozenset({"AWSTemplateFormatVersion", "Description", "Parameters",
                                "Outputs", "Rules", "Metadata"})  # fmt: skip
+
+
+def template_data(template: Template) -> dict[str, Any]:
+    """The template as plain data, its mappings in the order they are written."""
+    data: dict[str, Any] = template.to_dict()
+    names = frozenset([*data.get("Parameters", {}), *data.get("Resources", {})])
+    rank = {name: i for i, name in enumerate(SECTIONS)}
+    ordered = {}
+    for section in sorted(data, key=lambda name: (rank.get(name, len(rank)), name)):
+        body, first = data[section], ENTRY_KEYS.get(section)
+        refs = None if section in _LITERAL_SECTIONS else names
+        if first is None or not isinstance(body, dict):
+            ordered[section] = _sorted(body, refs)
+        else:
+            ordered[section] = {name: _entry(body[name], first, refs) for name in sorted(body)}
+    return ordered
+
+
+def _entry(entry: dict[str, Any], first: tuple[str, ...], refs: frozenset[str] | None) -> Any:
+    keys = [k for k in first if k in entry] + sorted(k for k in entry if k not in first)
+    return {key: _sorted(entry[key], refs) for key in keys}
+
+
+def _sorted(value: Any, refs: frozenset[str] | None) -> Any:
+    """`value` with its mappings sorted and, when `refs` names the template's parameters and
+    resources, each string that reads as a substitution of one written as an Fn::Join."""
+    if isinstance(value, str):
+        if refs is None or "${" not in value or not _names_a_reference(value, refs):
+            return value
+        return {"Fn::Join": ["", _SPLIT_SUBSTITUTION.split(value)]}
+    if isinstance(value, list):
+        return [_sorted(item, refs) for item in value]
+    if isinstance(value, dict):  # an Fn::Sub's own text is a substitution
+        return {k: _sorted(value[k], None if k == "Fn::Sub" else refs) for k in sorted(value)}
+    return value
 
 
 def _names_a_reference(text: str, names: frozenset[str]) -> bool:
@@ -47,29 +93,9 @@ def _names_a_reference(text: str, names: frozenset[str]) -> bool:
     )
 
 
-def _literal(value: Any, names: frozenset[str]) -> Any:
-    """`value` with each string that reads as a substitution written as an Fn::Join."""
-    if isinstance(value, str):
-        if not _names_a_reference(value, names):
-            return value
-        return {"Fn::Join": ["", _SPLIT_SUBSTITUTION.split(value)]}
-    if isinstance(value, list):
-        return [_literal(item, names) for item in value]
-    if isinstance(value, dict):
-        return {k: v if k == "Fn::Sub" else _literal(v, names) for k, v in value.items()}
-    return value
-
-
-def template_data(template: Template) -> dict[str, Any]:
-    """The template as plain data (troposphere's own rendering, round-tripped via JSON)."""
-    data: dict[str, Any] = json.loads(template.to_json())
-    names = frozenset([*data.get("Parameters", {}), *data.get("Resources", {})])
-    return {k: v if k in _LITERAL_SECTIONS else _literal(v, names) for k, v in data.items()}
-
-
 def render_template(template: Template, fmt: TemplateFormat = "yaml") -> str:
     """Deterministic text of a template: same template, same bytes."""
     data = template_data(template)
     if fmt == "json":
-        return json.dumps(data, indent=2, sort_keys=True) + "\n"
-    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=True, default_flow_style=False, width=100)
+        return json.dumps(data, indent=2) + "\n"
+    return dump_template(data)

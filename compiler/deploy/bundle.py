@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from compiler.deploy.errors import DeployError
+from compiler.template_yaml import load_template
 
 MANIFEST = "manifest.json"
 STACK_TYPE = "AWS::CloudFormation::Stack"
@@ -61,7 +62,7 @@ def _strings(node: Any) -> Any:
 
 def _load_template(text: str, name: str) -> dict[str, Any]:
     try:
-        data = json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
+        data = json.loads(text) if name.endswith(".json") else load_template(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise DeployError(f"{name} is not a readable template: {exc}") from exc
     if not isinstance(data, dict):

@@ -18,6 +18,7 @@ from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import Bundle
 from compiler.deploy.changes import StackState
 from compiler.deploy.errors import AwsError
+from compiler.template_yaml import load_template
 
 # (deployed IR text or None, new IR text, whether the stack is new) -> lines to print
 PriceChange = Callable[[str | None, str, bool], list[str]]
@@ -38,7 +39,7 @@ def deployed_ir(aws: Aws, state: StackState) -> str | None:
         body = aws.call(
             "cloudformation", "get_template", StackName=state.stack_id, TemplateStage="Original"
         )["TemplateBody"]
-        template = yaml.safe_load(body) if isinstance(body, str) else body
+        template = load_template(body) if isinstance(body, str) else body
         name = ir_file(template)
         bucket = state.parameters.get("TemplateBucket")
         if name is None or not bucket:

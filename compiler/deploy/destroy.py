@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
-import yaml
 from rich.console import Console
 from rich.markup import escape
 
@@ -23,6 +21,7 @@ from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import STACK_TYPE
 from compiler.deploy.errors import DeployError
 from compiler.deploy.purge import DATA_TYPES, Purged, purge
+from compiler.deploy.values import deployed_template
 from compiler.deploy.watch import last_event_time, watch
 
 _KEPT = ("Retain", "RetainExceptOnCreate", "Snapshot")
@@ -66,22 +65,11 @@ def _resources(aws: Aws, stack_id: str) -> Iterator[Resource]:
                 yield from _resources(aws, resource.physical_id)
 
 
-def _template(aws: Aws, stack_id: str) -> dict[str, Any]:
-    body = aws.call("cloudformation", "get_template", StackName=stack_id).get("TemplateBody")
-    if isinstance(body, dict):
-        return body
-    try:
-        data = json.loads(body) if body.lstrip().startswith("{") else yaml.safe_load(body)
-    except (ValueError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _kept(aws: Aws, resources: list[Resource]) -> list[Resource]:
     """The resources a stack delete leaves in place (their DeletionPolicy)."""
     policies: dict[tuple[str, str], str] = {}
     for stack_id in {r.stack_id for r in resources}:
-        for logical_id, body in (_template(aws, stack_id).get("Resources") or {}).items():
+        for logical_id, body in (deployed_template(aws, stack_id).get("Resources") or {}).items():
             policies[(stack_id, logical_id)] = str(body.get("DeletionPolicy", "Delete"))
     return [r for r in resources if policies.get((r.stack_id, r.logical_id)) in _KEPT]
 

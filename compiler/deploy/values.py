@@ -18,6 +18,7 @@ import yaml
 
 from compiler.deploy.aws import Aws
 from compiler.deploy.changes import ChangeSummary, PropertyChange, ResourceChange, StackChanges
+from compiler.template_yaml import load_template
 
 _MISSING = object()
 _SHOWN_CHARS = 70  # a value longer than this is cut: the line stays readable
@@ -53,7 +54,7 @@ def parse_template(body: Any) -> dict[str, Any]:
     if isinstance(body, dict):
         return body
     try:
-        data = json.loads(body) if str(body).lstrip().startswith("{") else yaml.safe_load(body)
+        data = json.loads(body) if str(body).lstrip().startswith("{") else load_template(body)
     except (ValueError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

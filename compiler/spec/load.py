@@ -26,6 +26,8 @@ from compiler.spec.yaml_hints import syntax_hint
 
 __all__ = ["KeyPath", "LoadedSpec", "Position", "dotted", "load_spec", "load_text"]
 
+# libyaml's parser when PyYAML has it, else PyYAML's own (the same events, slower)
+_PARSER: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 MAX_BYTES = 256 * 1024
 MAX_NODES = 10_000  # values after alias expansion; real specs hold a few hundred
 MAX_DEPTH = 20  # the language nests five levels deep
@@ -176,7 +178,7 @@ def load_text(file: str, text: str) -> tuple[LoadedSpec | None, list[Diagnostic]
                              "Is this a binary file?")]  # fmt: skip
     composer = Composer(MAX_NODES, MAX_DEPTH, MAX_CHARS)
     try:
-        composed = composer.feed_all(yaml.parse(text, Loader=yaml.CSafeLoader))
+        composed = composer.feed_all(yaml.parse(text, Loader=_PARSER))
     except ComposeError as error:
         return None, [_error(file, *error.mark, error.rule, error.message, error.hint)]
     except yaml.MarkedYAMLError as error:

@@ -15,16 +15,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from compiler.data.naming import NamingRule, generated_name, nested_stack_name, rules_for
+from compiler.template_yaml import load_template
 
 RANDOM = "ABCDEFGHJKMNP"  # what CloudFormation's random part looks like
 UUID = "1c2fa620-982a-11e3-aff7-50e2416294e0"  # a stack ID's UUID: a version-1 UUID
 REGION, ACCOUNT = "us-east-1", "123456789012"
 _URL = re.compile(r"\$\{TemplatePrefix\}(\S+)$")
 _SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Unresolved(Exception):
@@ -121,7 +119,7 @@ def physical_names(files: Mapping[str, str], root_stack: str) -> Iterator[Physic
 
 @cache
 def _parsed(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(text, Loader=_LOADER)
+    data: dict[str, Any] = load_template(text)
     return data
 
 

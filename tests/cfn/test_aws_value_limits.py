@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 from cfn_templates import lint_text
 from matrix_jobs import compile_data
 
 from compiler.cfn.common.names import readable_file
+from compiler.template_yaml import load_template
 
 MAX_KEY = 980  # source.key: the root Output says "upload ... as s3://<this>/<key>" (<= 1,024)
 MAX_PATH = 1024  # ALB target group HealthCheckPath
@@ -35,7 +35,7 @@ def _codes(spec: dict[str, Any]) -> list[tuple[str, str]]:
 def test_the_longest_source_key_keeps_the_root_output_description_within_1024() -> None:
     key = "k/" + "a" * (MAX_KEY - len("k/.zip")) + ".zip"
     files = _compiled({"source": {"provider": "s3", "key": key}})
-    outputs = yaml.safe_load(files["root.yaml"])["Outputs"]
+    outputs = load_template(files["root.yaml"])["Outputs"]
     longest = max(len(o.get("Description", "").encode()) for o in outputs.values())
     assert key in files["root.yaml"] and longest <= 1024
     assert _lint_all(files) == {}
@@ -52,7 +52,7 @@ def test_an_alb_health_check_path_of_1024_characters_lints_clean() -> None:
     files = _compiled({"scale": "hyperscale", "app": {"health_check": {"path": path}}})
     groups = [
         r["Properties"]["HealthCheckPath"]
-        for r in yaml.safe_load(files["endpoint-dev.yaml"])["Resources"].values()
+        for r in load_template(files["endpoint-dev.yaml"])["Resources"].values()
         if r["Type"] == "AWS::ElasticLoadBalancingV2::TargetGroup"
     ]
     assert groups == [path]
@@ -65,7 +65,7 @@ def test_tags_at_every_limit_lint_clean_on_every_tagged_resource() -> None:
     tags = {"k" * 127: "é" * 255, "team": "platform", "a.b:c/d=e+f-g@h i": "1 2_3"}
     files = _compiled({"tags": tags, "compute": {"type": "ec2"}, "scale": "hyperscale"})
     assert _lint_all(files) == {}
-    registry = yaml.safe_load(files["registry.yaml"])["Resources"]
+    registry = load_template(files["registry.yaml"])["Resources"]
     (repository,) = [r for r in registry.values() if r["Type"] == "AWS::ECR::Repository"]
     assert {t["Key"]: t["Value"] for t in repository["Properties"]["Tags"]} == tags
 
@@ -73,5 +73,5 @@ def test_tags_at_every_limit_lint_clean_on_every_tagged_resource() -> None:
 def test_a_description_of_1024_bytes_lints_clean() -> None:
     text = "é" * 512  # 1,024 bytes
     files = _compiled({"description": text})
-    assert yaml.safe_load(files["root.yaml"])["Description"] == text
+    assert load_template(files["root.yaml"])["Description"] == text
     assert _lint_all(files) == {}

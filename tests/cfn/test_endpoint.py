@@ -119,7 +119,7 @@ def test_with_cors_and_an_authorizer_preflights_pass_without_a_token(path: str) 
     _, template = _endpoint(endpoint="api-gateway", endpoint_options=API_EXTRAS)
     preflight = _route_for(template, "OPTIONS", path)
     assert preflight.get("AuthorizationType", "NONE") == "NONE"
-    assert preflight["Target"] == {"Fn::Join": ["/", ["integrations", {"Ref": "Integration"}]]}
+    assert preflight["Target"] == {"Fn::Sub": "integrations/${Integration}"}
     for method in ("GET", "POST", "DELETE"):
         assert _route_for(template, method, path)["AuthorizationType"] == "JWT"
     assert lint_problems(template) == ()

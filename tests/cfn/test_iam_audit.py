@@ -13,6 +13,7 @@ from matrix_jobs import compile_data
 from test_matrix import ROWS, spec
 
 from compiler.cfn.common.roles import ACTIONS_WITHOUT_RESOURCE_SCOPE
+from compiler.template_yaml import load_template
 
 GOLDEN = sorted(Path(__file__).parents[1].glob("golden/*/tinystack.yaml"))
 # policy documents by resource type: where in Properties they sit
@@ -53,7 +54,7 @@ def _templates() -> dict[str, dict[str, Any]]:
             continue
         for name, text in compiled.files.items():
             if name.endswith(".yaml"):
-                out[f"{label}/{name}"] = yaml.safe_load(text)
+                out[f"{label}/{name}"] = load_template(text)
     return out
 
 

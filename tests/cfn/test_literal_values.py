@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from cfn_templates import lint_text
 from matrix_jobs import compile_data
+
+from compiler.template_yaml import load_template
 
 LOOKALIKE = "${AWS::Region}-${Cluster}-${TemplatePrefix}-${Service.Name}"
 SPEC: dict[str, Any] = {
@@ -52,7 +53,7 @@ def test_lookalike_substitutions_lint_clean_and_keep_their_text() -> None:
     assert compiled is not None, diagnostics
     texts = {n: t for n, t in compiled.files.items() if n.endswith(".yaml")}
     assert {n: lint_text(t) for n, t in texts.items()} == {n: () for n in texts}
-    every = {s for t in texts.values() for s in _strings(_resolved(yaml.safe_load(t)))}
+    every = {s for t in texts.values() for s in _strings(_resolved(load_template(t)))}
     for value in (f"hi {LOOKALIKE}", "${HOME}", f"echo {LOOKALIKE}", "rel/${Pipeline}",
                   "aws/codebuild/standard:${AWS::Region}", "${Api}",
                   "https://${AWS::Region}.example.com"):  # fmt: skip

@@ -4,10 +4,11 @@ scale x compute x egress x source x buildspecs x stage count: 240 specs, of whic
 language rejects the 40 with egress public-ip on EC2; the other 200 go through the whole
 front end and compile, with the longest spec and stage names the language allows. Each
 distinct template text is linted once (most rows share most templates): zero cfn-lint
-errors or warnings. Sizes, TemplateURLs and every physical name (against
-compiler/data/naming_rules.json, for stack names up to the longest and those beginning
-with each reserved prefix) are checked on every row, determinism on a few rows that take
-every value; one more check compiles each example under two hash seeds.
+errors or warnings, and no Fn::Join that reads better as an Fn::Sub (I1022). Sizes,
+TemplateURLs and every physical name (against compiler/data/naming_rules.json, for stack
+names up to the longest and those beginning with each reserved prefix) are checked on
+every row, determinism on a few rows that take every value; one more check compiles each
+example under two hash seeds.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from cfn_templates import lint_text
+from cfn_templates import JOINS, lint_text
 from matrix_jobs import compile_data
 from naming_walk import physical_names, resource_types
 from shell_blocks import command_blocks, shellcheck
@@ -160,7 +162,7 @@ def test_every_distinct_template_lints_clean(
                 where.setdefault(hashlib.sha256(text.encode()).digest(), (f"{key}/{name}", text))
     # the longest first, so the two workers finish together
     jobs = sorted(where.values(), key=lambda job: -len(job[1]))
-    results = pool.map(lint_text, [text for _, text in jobs], chunksize=8)
+    results = pool.map(partial(lint_text, also=JOINS), [text for _, text in jobs], chunksize=8)
     problems = [f"{at}: {p}" for (at, _), found in zip(jobs, results, strict=True) for p in found]
     assert problems == []
 

@@ -232,7 +232,8 @@ def test_webhook_source_has_a_public_url_a_generated_secret_and_narrow_rights() 
     (secret,) = of_type(template, "AWS::SecretsManager::Secret").values()
     assert "GenerateSecretString" in secret["Properties"]
     writes = [s for s in _statements(ir, "WebhookRole") if s["Action"] == ["s3:PutObject"]]
-    assert writes[0]["Resource"][0]["Fn::Join"][1][-1] == "/crud-api/source.zip"
+    only_the_key = "arn:${AWS::Partition}:s3:::${SourceBucket}/crud-api/source.zip"
+    assert writes[0]["Resource"] == [{"Fn::Sub": only_the_key}]
     outputs = template_dict(template)["Outputs"]
     assert {"WebhookUrl", "WebhookSecretArn", "SourceBucketName"} <= set(outputs)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from matrix_jobs import compile_data
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "spec"))
@@ -16,6 +15,7 @@ from spec_diagnose import diagnose
 
 from compiler.cfn.common.names import readable_file
 from compiler.spec.checks.credentials import CREDENTIAL_SHAPES
+from compiler.template_yaml import load_template
 
 SSM = "arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key"
 SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
@@ -43,9 +43,7 @@ def templates() -> dict[str, dict[str, Any]]:
     diagnostics, compiled = compile_data(SPEC)
     assert compiled is not None, diagnostics
     return {
-        readable_file(n): yaml.safe_load(t)
-        for n, t in compiled.files.items()
-        if n.endswith(".yaml")
+        readable_file(n): load_template(t) for n, t in compiled.files.items() if n.endswith(".yaml")
     }
 
 

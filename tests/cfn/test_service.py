@@ -63,7 +63,7 @@ def test_every_stage_runs_its_own_stage_tag() -> None:
     assert [s.name for s in ir.stages] == ["dev", "prod"]
     for stage in ir.stages:
         image = _container(build_service(ir, stage))["Image"]
-        assert image == {"Fn::Join": [":", [{"Ref": "RepositoryUri"}, stage.name]]}
+        assert image == {"Fn::Sub": f"${{RepositoryUri}}:{stage.name}"}
 
 
 def test_task_definition_carries_the_app_settings() -> None:

@@ -19,6 +19,7 @@ from test_by_hand import BUCKET, stack_arguments, sync
 from compiler.cost.estimate import estimate_cost
 from compiler.cost.prices import builtin_prices
 from compiler.ir.read import ir_from_json
+from compiler.template_yaml import load_template
 
 T3_SMALL = "name: hello\ncompute: {instance_type: t3.small}\n"
 
@@ -63,7 +64,7 @@ def without_metadata(folder: Path) -> None:
     import json
 
     root = folder / "root.yaml"
-    template: dict[str, Any] = yaml.safe_load(root.read_text())
+    template: dict[str, Any] = load_template(root.read_text())
     del template["Metadata"]
     root.write_text(yaml.safe_dump(template, sort_keys=True))
     manifest = json.loads((folder / "manifest.json").read_text())

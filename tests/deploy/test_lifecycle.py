@@ -14,8 +14,9 @@ from typing import Any
 
 import boto3
 import pytest
-import yaml
 from botocore.exceptions import ClientError
+
+from compiler.template_yaml import load_template
 
 STACK_TYPE = "AWS::CloudFormation::Stack"
 
@@ -45,7 +46,7 @@ def resources_of_type(cfn: Any, stacks: list[dict[str, Any]], resource_type: str
 def count_type(folder: Path, resource_type: str) -> int:
     total = 0
     for path in folder.glob("*.yaml"):
-        template = yaml.safe_load(path.read_text())
+        template = load_template(path.read_text())
         if isinstance(template, dict) and "Resources" in template:
             total += sum(r["Type"] == resource_type for r in template["Resources"].values())
     return total

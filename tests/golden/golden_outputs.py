@@ -34,7 +34,7 @@ from click.testing import CliRunner
 
 from compiler.cfn.common.names import readable_file
 from compiler.cli import main as tsc
-from tests.cfn_templates import read_template_text
+from compiler.template_yaml import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent
@@ -88,7 +88,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 def _logical_ids(out: dict[str, bytes]) -> str:
     lines = []
     for name, data in sorted(out.items()):
-        doc = read_template_text(data) if name.endswith(".yaml") else None
+        doc = load_template(data.decode()) if name.endswith(".yaml") else None
         if isinstance(doc, dict) and "Resources" in doc:
             resources = doc["Resources"]
             lines += [f"{name} {rid} {body['Type']}\n" for rid, body in sorted(resources.items())]

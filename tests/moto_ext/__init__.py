@@ -6,6 +6,8 @@ deploy code are untouched; they talk HTTP to it exactly as to AWS):
 
 Stacks and change sets (events.py, parsing_fixes.py, nested.py, changesets.py)
 - `Fn::GetAtt Child.Outputs.X` on a nested stack returns the child's output X.
+- `!GetAtt Child.Outputs.X` (short form) splits at the first dot, as in CloudFormation
+  (moto split at every dot).
 - Executing a CREATE change set builds the stack from its template, so Outputs exist.
 - A changed nested stack is updated in place (moto deleted and recreated it).
 - Change sets with IncludeNestedStacks get a nested change set per nested stack

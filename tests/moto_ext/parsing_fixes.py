@@ -1,15 +1,17 @@
 """Template values moto reads differently from CloudFormation, made to read the same.
 
-Property values moto is stricter about are normalised (`_PROPERTY_FIXES`), generated
-names follow the service's rules, and a type moto does not support fails its resource
-instead of being skipped silently.
+`!GetAtt Stage.Outputs.Url` splits at the first dot (moto split at every dot, so a nested
+stack's output read as attribute `Outputs`). Property values moto is stricter about are
+normalised (`_PROPERTY_FIXES`), generated names follow the service's rules, and a type
+moto does not support fails its resource instead of being skipped silently.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation import parsing
+import yaml
+from moto.cloudformation import models, parsing, responses, utils
 from moto.cloudformation.exceptions import ValidationError
 
 
@@ -73,8 +75,23 @@ def _patch_unknown_types() -> None:
     parsing.resource_class_from_type = resource_class
 
 
+def _patch_short_form_getatt() -> None:
+    """`!GetAtt A.B.C` is `[A, B.C]`, as CloudFormation reads it; other short forms as moto."""
+    original = utils.yaml_tag_constructor
+
+    def constructor(loader: Any, tag: str, node: Any) -> Any:
+        if tag == "!GetAtt" and isinstance(node, yaml.ScalarNode):
+            return {"Fn::GetAtt": node.value.split(".", 1)}
+        return original(loader, tag, node)
+
+    # models and responses imported the function by name; each registers it per parse
+    for module in (utils, models, responses):
+        module.yaml_tag_constructor = constructor
+
+
 def install() -> None:
     """Apply every patch of this module."""
+    _patch_short_form_getatt()
     _patch_unknown_types()
     _patch_property_fixes()
     _patch_generated_names()

@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 import yaml
-from cfn_templates import read_template_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
@@ -25,6 +24,7 @@ from compiler.spec.language_schema import load_schema
 from compiler.spec.load import load_bytes, load_text
 from compiler.spec.patterns import whole_value
 from compiler.spec.schema_index import walk
+from compiler.template_yaml import load_template
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -123,7 +123,7 @@ def test_valid_specs_compile_or_get_located_diagnostics(data: dict[str, Any]) ->
         ir_as_dict(again), sort_keys=True
     )
     files = compile_ir(ir).files
-    templates = {n: read_template_text(body) for n, body in files.items() if n.endswith(".yaml")}
+    templates = {n: load_template(body) for n, body in files.items() if n.endswith(".yaml")}
     assert "root.yaml" in templates and {"build.yml", "release.yml"} <= files.keys()
     assert all(isinstance(t["Resources"], dict) and t["Resources"] for t in templates.values())
     named = {m for body in files.values() for m in _TEMPLATE_URL.findall(body)}

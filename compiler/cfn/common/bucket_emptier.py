@@ -10,11 +10,12 @@ stays whole.
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Join, Ref, Template
+from troposphere import GetAtt, Ref, Template
 from troposphere.cloudformation import CustomResource
 
 from compiler.cfn.common.inline_function import InlineFunction, add_inline_function
 from compiler.cfn.common.roles import statement
+from compiler.cfn.common.substitution import sub_join
 from compiler.ir.model import StackIR
 
 FUNCTION = InlineFunction(
@@ -41,7 +42,7 @@ def add_bucket_emptier(template: Template, ir: StackIR, owner: str, bucket: str)
     arn = GetAtt(bucket, "Arn")
     grants = [
         statement(["s3:ListBucketVersions"], arn),
-        statement(["s3:DeleteObject", "s3:DeleteObjectVersion"], Join("", [arn, "/*"])),
+        statement(["s3:DeleteObject", "s3:DeleteObjectVersion"], sub_join(arn, "/*")),
     ]
     function_arn = add_inline_function(template, ir, owner, FUNCTION, grants)
     emptier = f"{bucket}Emptier"

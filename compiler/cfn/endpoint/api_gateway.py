@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 
-from troposphere import GetAtt, Join, Ref, Split, Template, apigatewayv2
+from troposphere import GetAtt, Ref, Split, Template, apigatewayv2
 from troposphere import servicediscovery as cloudmap
 
 from compiler.cfn.common.log_groups import retained_log_group
 from compiler.cfn.common.outputs import EndpointOut, NetworkOut
 from compiler.cfn.common.security_group import security_group
+from compiler.cfn.common.substitution import sub_join
 from compiler.cfn.common.tagging import tag_list, tag_map
 from compiler.cfn.endpoint.front_door import add_alias_record, app_port_rule
 from compiler.ir.model import StackIR, StageIR
@@ -161,7 +162,7 @@ def _add_route(template: Template, route_id: str, key: str, **extra: object) -> 
             route_id,
             ApiId=Ref("HttpApi"),
             RouteKey=key,
-            Target=Join("/", ["integrations", Ref("Integration")]),
+            Target=sub_join("integrations/", Ref("Integration")),
             **extra,
         )
     )

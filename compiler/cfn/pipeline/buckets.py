@@ -8,9 +8,10 @@ name, and S3 refuses names beginning `xn--`, `sthree-` or `amzn-s3-demo-`.
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Join, s3
+from troposphere import GetAtt, s3
 
 from compiler.cfn.common.names import unique_name
+from compiler.cfn.common.substitution import sub_join
 from compiler.cfn.common.tagging import tag_list
 from compiler.ir.model import StackIR
 
@@ -99,7 +100,7 @@ def tls_only_policy(bucket: s3.Bucket) -> s3.BucketPolicy:
         "Effect": "Deny",
         "Principal": "*",
         "Action": "s3:*",
-        "Resource": [arn, Join("", [arn, "/*"])],
+        "Resource": [arn, sub_join(arn, "/*")],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
     return s3.BucketPolicy(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import AWSObject, Join, Ref, Sub
+from troposphere import AWSObject, Ref, Sub
 
 from compiler.cfn.common.roles import Statement
+from compiler.cfn.common.substitution import sub_join
 
 
 def allow(actions: list[str], resources: list[Any]) -> Statement:
@@ -22,14 +23,14 @@ def _bucket_name(bucket: Any) -> Any:
     return Ref(bucket) if isinstance(bucket, AWSObject) else bucket
 
 
-def bucket_objects(bucket: Any) -> Join:
+def bucket_objects(bucket: Any) -> Sub:
     """`arn:<partition>:s3:::<bucket>/*` for a bucket resource, its name or a Ref to it."""
-    return Join("", ["arn:", Ref("AWS::Partition"), ":s3:::", _bucket_name(bucket), "/*"])
+    return bucket_arn(bucket, "/*")
 
 
-def bucket_arn(bucket: Any) -> Join:
-    """`arn:<partition>:s3:::<bucket>` for a bucket resource, its name or a Ref to it."""
-    return Join("", ["arn:", Ref("AWS::Partition"), ":s3:::", _bucket_name(bucket)])
+def bucket_arn(bucket: Any, suffix: str = "") -> Sub:
+    """`arn:<partition>:s3:::<bucket><suffix>` for a bucket resource, its name or a Ref to it."""
+    return sub_join("arn:", Ref("AWS::Partition"), ":s3:::", _bucket_name(bucket), suffix)
 
 
 def service_arn(cluster_param: str, service_param: str, kind: str = "service") -> Sub:

@@ -133,7 +133,7 @@ def _s3_source(template: Template, ir: StackIR) -> SourcePart:
         Namespace=SOURCE_NAMESPACE,
         RunOrder=1,
     )
-    object_arn = Join("", ["arn:", Ref("AWS::Partition"), ":s3:::", name, f"/{key}"])
+    object_arn = bucket_arn(name, f"/{key}")
     grants = [
         allow(["s3:GetObject", "s3:GetObjectVersion"], [object_arn]),
         allow(["s3:GetBucketVersioning", "s3:GetBucketLocation"], [bucket_arn(name)]),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt, Join, Ref, Template, awslambda, iam, secretsmanager
+from troposphere import GetAtt, Ref, Template, awslambda, iam, secretsmanager
 
 from compiler.buildspecs import COMMIT_FILE
 from compiler.cfn.common.inline_function import function_source
@@ -22,7 +22,7 @@ from compiler.cfn.common.log_groups import retained_log_group
 from compiler.cfn.common.outputs import PipelineOut
 from compiler.cfn.common.roles import secrets_manager_arns, service_role
 from compiler.cfn.common.tagging import tag_list
-from compiler.cfn.pipeline.roles import allow
+from compiler.cfn.pipeline.roles import allow, bucket_arn
 from compiler.ir.model import StackIR, WebhookIR
 
 FUNCTION = "WebhookFunction"
@@ -71,7 +71,7 @@ def add_webhook(
     """Add the webhook receiver feeding `bucket`/`key`; return its outputs."""
     secret = template.add_resource(_secret(ir))
     group = template.add_resource(retained_log_group("WebhookLogGroup", ir))
-    object_arn = Join("", ["arn:", Ref("AWS::Partition"), ":s3:::", bucket, f"/{key}"])
+    object_arn = bucket_arn(bucket, f"/{key}")
     role = template.add_resource(_role(ir, hook, secret, group, object_arn))
     function = template.add_resource(
         awslambda.Function(

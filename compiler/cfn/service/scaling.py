@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import GetAtt, Join, Ref, Template, cloudwatch
+from troposphere import GetAtt, Ref, Template, cloudwatch
 from troposphere import applicationautoscaling as aas
 
 from compiler.cfn.common.outputs import ClusterOut
+from compiler.cfn.common.substitution import sub_join
 from compiler.cfn.common.tagging import tag_list
 from compiler.cfn.service.desired_count import RESOURCE as DESIRED_COUNT
 from compiler.ir.model import StackIR, StageIR
@@ -55,8 +56,8 @@ def _target(template: Template, stage: StageIR) -> None:
             "ScalableTarget",
             ServiceNamespace="ecs",
             ScalableDimension=_DIMENSION,
-            ResourceId=Join(
-                "/", ["service", Ref(ClusterOut.CLUSTER_NAME.value), GetAtt("Service", "Name")]
+            ResourceId=sub_join(
+                "service/", Ref(ClusterOut.CLUSTER_NAME.value), "/", GetAtt("Service", "Name")
             ),
             MinCapacity=GetAtt(DESIRED_COUNT, "MinCapacity"),
             MaxCapacity=stage.scaling.max,

@@ -14,11 +14,12 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from troposphere import GetAtt, Join, Output, Parameter, Ref, Split, Template, ecs
+from troposphere import GetAtt, Output, Parameter, Ref, Split, Template, ecs
 
 from compiler.cfn.common.log_groups import retained_log_group
 from compiler.cfn.common.outputs import ClusterOut, EndpointOut, NetworkOut, RegistryOut, ServiceOut
 from compiler.cfn.common.security_group import security_group
+from compiler.cfn.common.substitution import sub_join
 from compiler.cfn.common.tagging import tag_list
 from compiler.cfn.endpoint.front_door import app_port_rule
 from compiler.cfn.service.desired_count import RESOURCE as DESIRED_COUNT
@@ -89,7 +90,7 @@ def _container(stage: StageIR) -> ecs.ContainerDefinition:
     return ecs.ContainerDefinition(
         Name=CONTAINER,
         # Always the stage tag: a release moves the tag and never changes this template.
-        Image=Join(":", [Ref(RegistryOut.REPOSITORY_URI.value), stage.name]),
+        Image=sub_join(Ref(RegistryOut.REPOSITORY_URI.value), f":{stage.name}"),
         Essential=True,
         PortMappings=[ecs.PortMapping(ContainerPort=app.port, Protocol="tcp")],
         Environment=[ecs.Environment(Name=k, Value=v) for k, v in app.environment],

@@ -1,0 +1,158 @@
+"""CloudFormation's YAML: templates written and read with short-form intrinsic functions.
+
+Writing: template data (mappings in the order to write them, lists, strings, numbers,
+booleans) becomes YAML with `!Ref Vpc`, `!GetAtt Stage.Outputs.Url`, `!Sub ...` for every
+function that has a short form. An intrinsic whose argument is itself one intrinsic keeps
+its full name (`Fn::Base64: !Sub ...`): YAML gives a node one tag, so AWS rejects
+`!Base64 !Sub`. An intrinsic's list argument holding no mapping and no multi-line string is
+written inline (`!Equals [!Ref Az1, '']`). libyaml's emitter writes it; without libyaml,
+PyYAML's own emitter, taught libyaml's one difference (a tagged scalar may be plain),
+writes the same bytes.
+
+Reading: `load_template` turns the short forms back into the long form, for `tsc deploy`
+and the tests (CloudFormation and cfn-lint read short forms themselves).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.events import ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.representer import SafeRepresenter
+
+# full name -> short form, as the AWS intrinsic function reference lists them
+SHORT_FORMS: dict[str, str] = {
+    "Ref": "!Ref", "Condition": "!Condition", "Fn::And": "!And", "Fn::Base64": "!Base64",
+    "Fn::Cidr": "!Cidr", "Fn::Equals": "!Equals", "Fn::FindInMap": "!FindInMap",
+    "Fn::GetAtt": "!GetAtt", "Fn::GetAZs": "!GetAZs", "Fn::If": "!If",
+    "Fn::ImportValue": "!ImportValue", "Fn::Join": "!Join", "Fn::Not": "!Not", "Fn::Or": "!Or",
+    "Fn::Select": "!Select", "Fn::Split": "!Split", "Fn::Sub": "!Sub",
+    "Fn::Transform": "!Transform",
+}  # fmt: skip
+WIDTH = 100
+_STR = "tag:yaml.org,2002:str"
+# scalars other than strings as PyYAML writes them (its representer's own methods: calling
+# them directly skips represent_data, which keeps every object it sees for aliases)
+_REPRESENTER = SafeRepresenter()
+_SCALARS = {
+    bool: SafeRepresenter.represent_bool,
+    int: SafeRepresenter.represent_int,
+    float: SafeRepresenter.represent_float,
+    type(None): SafeRepresenter.represent_none,
+}
+
+
+class _PurePythonDumper(yaml.SafeDumper):
+    """PyYAML's dumper choosing scalar styles as libyaml does, so both give the same bytes.
+
+    The one difference: libyaml writes a tagged scalar plain where plain is allowed
+    (`!Ref Vpc`); PyYAML quotes every scalar whose tag it has to write (`!Ref 'Vpc'`).
+    """
+
+    def choose_scalar_style(self) -> str:
+        event = self.event
+        assert isinstance(event, ScalarEvent)
+        if any(event.implicit) or event.style or self.canonical:  # no tag to write
+            return str(super().choose_scalar_style())
+        if self.analysis is None:
+            self.analysis = self.analyze_scalar(event.value)
+        found = self.analysis
+        plain = found.allow_flow_plain if self.flow_level else found.allow_block_plain
+        if plain and not (self.simple_key_context and found.multiline):
+            return ""
+        return str(super().choose_scalar_style())
+
+
+_DUMPER: Any = yaml.CSafeDumper if yaml.__with_libyaml__ else _PurePythonDumper
+
+
+def dump_template(data: Any) -> str:
+    """YAML text of `data` with short-form intrinsics; mappings keep their order."""
+    text: str = yaml.serialize(_node(data), Dumper=_DUMPER, width=WIDTH)
+    return text
+
+
+def _node(value: Any) -> Node:
+    if isinstance(value, str):  # str.__str__: a StrEnum member's plain text, which libyaml wants
+        return ScalarNode(_STR, str.__str__(value), style="|" if "\n" in value else None)
+    if isinstance(value, dict):
+        short = _short_form(value) if len(value) == 1 else None
+        if short is not None:
+            return short
+        pairs = [(ScalarNode(_STR, str.__str__(key)), _node(item)) for key, item in value.items()]
+        return MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
+    if isinstance(value, list):
+        return SequenceNode("tag:yaml.org,2002:seq", [_node(v) for v in value], flow_style=False)
+    node: Node = _SCALARS[type(value)](_REPRESENTER, value)
+    return node
+
+
+def _is_intrinsic(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in SHORT_FORMS
+
+
+def _short_form(value: dict[str, Any]) -> Node | None:
+    """`{"Ref": "Vpc"}` as `!Ref Vpc`; None when it stays a plain mapping."""
+    ((name, argument),) = value.items()
+    tag = SHORT_FORMS.get(name)
+    if tag is None or _is_intrinsic(argument):
+        return None
+    if name == "Fn::GetAtt" and _dotted(argument):
+        return ScalarNode(tag, ".".join(argument))
+    node = _node(argument)
+    node.tag = tag
+    if isinstance(node, ScalarNode) and node.value == "":
+        node.style = "'"  # `!GetAZs ''`: an empty plain scalar after a tag is easy to misread
+    if isinstance(node, SequenceNode) and _inline(argument):
+        node.flow_style = True
+    return node
+
+
+def _dotted(argument: Any) -> bool:
+    """A `[resource, attribute]` pair writable as `resource.attribute` (split at the first dot)."""
+    return (
+        isinstance(argument, list)
+        and len(argument) == 2
+        and all(isinstance(part, str) for part in argument)
+        and "." not in argument[0]
+    )
+
+
+def _inline(value: Any) -> bool:
+    """True when `value` reads well on one line: no mapping and no multi-line string inside."""
+    if isinstance(value, list):
+        return all(_inline(item) for item in value)
+    if isinstance(value, dict):  # only a short form, itself inline
+        if not _is_intrinsic(value):
+            return False
+        (argument,) = value.values()
+        return not _is_intrinsic(argument) and _inline(argument)
+    return not (isinstance(value, str) and "\n" in value)
+
+
+class _TemplateLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """A safe loader that reads each short form as its full name."""
+
+
+def _constructor(name: str) -> Any:
+    def construct(loader: yaml.SafeLoader, node: Node) -> dict[str, Any]:
+        if isinstance(node, ScalarNode):
+            text = loader.construct_scalar(node)
+            return {name: text.split(".", 1) if name == "Fn::GetAtt" else text}
+        if isinstance(node, SequenceNode):
+            return {name: loader.construct_sequence(node, deep=True)}
+        assert isinstance(node, MappingNode)
+        return {name: loader.construct_mapping(node, deep=True)}
+
+    return construct
+
+
+for _name, _tag in SHORT_FORMS.items():
+    _TemplateLoader.add_constructor(_tag, _constructor(_name))
+
+
+def load_template(text: str) -> Any:
+    """A YAML template as data, short forms read as their full names (`!Ref X` -> `{"Ref": X}`)."""
+    return yaml.load(text, Loader=_TemplateLoader)  # a SafeLoader with constructors added
