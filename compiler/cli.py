@@ -33,7 +33,7 @@ class Entry(NamedTuple):
 COMMANDS: dict[str, Entry] = {
     "validate": Entry("compiler.commands.validate:validate", "Check specs against the tinystack.yaml language; exit 1 if any has an error."),
     "schema": Entry("compiler.commands.schema:schema", "Print the JSON Schema (2020-12) of tinystack.yaml, for editors and other tools."),
-    "compile": Entry("compiler.commands.compile:compile_command", "Compile SPEC into nested CloudFormation stacks and buildspecs in OUT/<name>/."),
+    "compile": Entry("compiler.commands.compile:compile_command", "Compile specs into nested CloudFormation stacks and buildspecs in OUT/<name>/."),
     "cost": Entry("compiler.commands.cost:cost", "Estimate the monthly AWS cost of SPEC, standard vs hyperscale, with the crossover."),
     "graph": Entry("compiler.commands.graph:graph", "Draw the architecture of SPEC: its components and what flows between them."),
     "deploy": Entry("compiler.commands.deploy:deploy", "Deploy SPEC (compiled first) or a compiled OUTDIR to AWS."),

@@ -112,22 +112,31 @@ def quota_diagnostics(file: str, compiled: Compiled) -> list[Diagnostic]:
 
 def compile_spec(spec: Path, out_root: Path, fmt: Format = "yaml") -> CompileResult:
     """Compile `spec` into out_root/<name>/; nothing is written when there are errors."""
-    from compiler.writer import write_out
-
     ir, diagnostics = read_stack(spec)
     if ir is None or has_errors(diagnostics):
         return CompileResult(None, None, diagnostics)
+    result = compile_and_write(ir, spec, out_root, fmt)
+    return replace(result, diagnostics=diagnostics + result.diagnostics)
+
+
+def compile_and_write(ir: StackIR, spec: Path, out_root: Path, fmt: Format) -> CompileResult:
+    """Compile `ir`, read from `spec`, into out_root/<name>/ unless a template would break
+    a CloudFormation quota; the diagnostics are this step's own (`tsc compile` of one spec
+    or of many)."""
+    from compiler.writer import write_out
+
     compiled = compile_ir(ir, fmt)
     over = quota_diagnostics(str(spec), compiled)
     if over:
-        return CompileResult(None, None, diagnostics + over)
+        return CompileResult(None, None, over)
     out_dir = out_root / ir.name
     problems = write_out(compiled.files, out_dir, fmt)
     if problems:
-        return CompileResult(compiled, None, diagnostics + problems)
+        return CompileResult(compiled, None, problems)
+    stale = []
     if ir.pipeline.buildspecs == "repository":
-        diagnostics = diagnostics + stale_buildspecs(spec.parent, compiled, out_dir)
-    return CompileResult(compiled, out_dir, diagnostics)
+        stale = stale_buildspecs(spec.parent, compiled, out_dir)
+    return CompileResult(compiled, out_dir, stale)
 
 
 def stale_buildspecs(folder: Path, compiled: Compiled, out_dir: Path) -> list[Diagnostic]:

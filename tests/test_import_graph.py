@@ -32,6 +32,8 @@ ALLOWED: dict[str, set[str]] = {
     # the diagram reads the IR (and the cost model for the estimate per stage), never cfn
     "graph": BASE | {"ir", "cost"},
     "writer": BASE,
+    # many specs at once: the front end, then compile's functions (lazily, for `validate`)
+    "batch": BASE | {"spec", "ir", "compile", "writer"},
     "blueprints": BASE,
     "compile": BASE | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"},
     # deploy reads a compiled out/ folder: never the spec, the IR or the templates' builders
@@ -39,7 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     # the CLI's commands sit on top of everything
     "commands": BASE
     | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"}
-    | {"compile", "deploy", "blueprints"},
+    | {"compile", "deploy", "blueprints", "batch"},
     # the command registry names commands' modules as strings; usage errors are diagnostics
     "cli": {"diagnostics"},
 }

@@ -1,6 +1,6 @@
-"""What every command shares: the SPEC argument, which defaults to ./tinystack.yaml, and
-how a failure ends a command (one `error:` line, written by compiler.diagnostics, and
-exit status 1)."""
+"""What every command shares: the SPEC argument, which defaults to ./tinystack.yaml, the
+--jobs option, and how a failure ends a command (one `error:` line, written by
+compiler.diagnostics, and exit status 1)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ import click
 from compiler.diagnostics import write_error
 
 DEFAULT_SPEC = Path("tinystack.yaml")
+JOBS = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+    help="Work across N processes (1: all in this one).",
+)  # fmt: skip
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -1,4 +1,4 @@
-"""`tsc validate`: check one or more tinystack.yaml files and report every problem at once.
+"""`tsc validate`: check specs (or every spec below folders) and report every problem at once.
 
 Imports only the front end: no boto3, no cfn-lint, no troposphere (a test keeps it so).
 """
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from compiler.commands.conventions import DEFAULT_SPEC, fail
+from compiler.batch import check_many, find_specs
+from compiler.commands.conventions import DEFAULT_SPEC, JOBS, fail
 from compiler.diagnostics import (
     Diagnostic,
     has_errors,
@@ -18,7 +19,6 @@ from compiler.diagnostics import (
     render_json,
     write_diagnostics,
 )
-from compiler.spec import read_spec
 
 
 def _status(file: str, diagnostics: list[Diagnostic]) -> str:
@@ -42,30 +42,31 @@ def print_ir(spec: Path) -> None:
 
 
 @click.command(name="validate")
-@click.argument("files", metavar="[SPEC]...", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="[SPEC|FOLDER]...", nargs=-1, type=click.Path(path_type=Path))
+@JOBS
 @click.option("--json", "as_json", is_flag=True, help="Print the diagnostics as JSON on stdout.")
 @click.option("--emit-ir", is_flag=True, help="Print the IR of the (single) SPEC as JSON.")
-def validate(files: tuple[Path, ...], as_json: bool, emit_ir: bool) -> None:
+def validate(paths: tuple[Path, ...], jobs: int, as_json: bool, emit_ir: bool) -> None:
     """Check specs against the tinystack.yaml language; exit 1 if any has an error.
 
-    Every problem of every SPEC is reported, located as FILE:LINE:COL, then a count.
-    Warnings do not fail the run. SPEC defaults to tinystack.yaml in the current folder.
+    A FOLDER stands for every tinystack.yaml and *.tinystack.yaml below it. Every problem
+    of every SPEC is reported, located as FILE:LINE:COL, then a count. Warnings do not
+    fail the run. SPEC defaults to tinystack.yaml in the current folder.
 
     \b
     Example:
       tsc validate
       tsc validate examples/*.yaml --json
+      tsc validate services/ --jobs 2
       tsc validate tinystack.yaml --emit-ir > ir.json
     """
     if emit_ir:
-        if len(files) > 1 or as_json:
+        if len(paths) > 1 or as_json:
             raise fail("--emit-ir takes one SPEC, without --json", "See 'tsc validate --help'.")
-        print_ir(files[0] if files else DEFAULT_SPEC)
+        print_ir(paths[0] if paths else DEFAULT_SPEC)
         return
-    files = files or (DEFAULT_SPEC,)
-    diagnostics: list[Diagnostic] = []
-    for path in files:
-        diagnostics.extend(read_spec(path)[1])
+    files, diagnostics = find_specs(paths or (DEFAULT_SPEC,))
+    diagnostics += [d for found in check_many(files, jobs) for d in found]
     names = [str(path) for path in files]
     if as_json:
         click.echo(render_json(diagnostics, names), nl=False)

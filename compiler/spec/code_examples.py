@@ -76,4 +76,6 @@ SITUATIONS: dict[str, str] = {
     "differs from the one this compile wrote",
     "TS401": "a spec whose service template would pass CloudFormation's 1 MB",
     "TS501": "`tsc compile --out` naming a file, or a folder you cannot write",
+    "TS502": "`tsc compile services/` where two specs below it both say `name: shop`",
+    "TS503": "`tsc validate services/` on a folder with no tinystack.yaml below it",
 }

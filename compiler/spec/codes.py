@@ -4,8 +4,8 @@ docs/spec.md and users.
 TS0xx: the file itself (compiler.spec.compose, compiler.spec.load); TS1xx: the schema
 (compiler.spec.schema_check); TS2xx: the semantic checks (each check in
 compiler.spec.checks declares its rules); TS3xx-TS5xx: what a compile meets beyond the
-spec, declared here for compiler.compile and compiler.writer (which sits below the spec
-room and names its code as text).
+spec, declared here for compiler.compile, compiler.batch and compiler.writer (which sits
+below the spec room and names its code as text).
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ STALE_BUILDSPEC = warning_rule(
 )
 OVER_QUOTA = error_rule("TS401", "a template that would break a CloudFormation quota")
 UNWRITABLE = error_rule("TS501", "the output folder cannot be written")
-COMPILE_RULES = (STALE_BUILDSPEC, OVER_QUOTA, UNWRITABLE)
+SAME_NAME = error_rule("TS502", "two specs compiled together share a stack name")
+NO_SPECS = error_rule("TS503", "a folder with no tinystack.yaml or *.tinystack.yaml below it")
+COMPILE_RULES = (STALE_BUILDSPEC, OVER_QUOTA, UNWRITABLE, SAME_NAME, NO_SPECS)
 
 # code -> its rule, in code order
 CODES: dict[str, Rule] = _by_code(
