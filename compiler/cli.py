@@ -39,6 +39,7 @@ COMMANDS: dict[str, Entry] = {
     "deploy": Entry("compiler.commands.deploy:deploy", "Deploy SPEC (compiled first) or a compiled OUTDIR to AWS."),
     "diff": Entry("compiler.commands.deploy:diff", "Show what deploying SPEC or OUTDIR would change, without changing anything."),
     "destroy": Entry("compiler.commands.deploy:destroy", "Delete stack NAME: empty its buckets, delete it, list what is retained."),
+    "lint": Entry("compiler.commands.lint:lint", "Check compiled templates with cfn-lint; exit 1 if it finds an error."),
     "init": Entry("compiler.commands.init:init", "Create a project in DIRECTORY (default: here) from a starter blueprint."),
     "push": Entry("compiler.commands.ship:push", "Ship the project's working tree to the stack's pipeline and follow the release."),
     "status": Entry("compiler.commands.observe:status", "Show each stage's tasks, image, endpoint health, last release and open alarms."),

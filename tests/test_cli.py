@@ -69,6 +69,7 @@ def _failing_commands(tmp_path: Path) -> list[list[str]]:
         ["init", str(tmp_path / "app")],
         ["deploy", str(tmp_path / "nothing-here")],
         ["graph", str(MINIMAL), "--format", "gif"],
+        ["lint", str(tmp_path)],  # a folder tsc compile did not write
         ["logs", "--since", "yesterday"],
         # the AWS commands, in a folder with no tinystack.yaml and no remembered deploy
         *([name] for name in ("diff", "destroy", "push", "status", "outputs")),

@@ -34,6 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "writer": BASE,
     # many specs at once: the front end, then compile's functions (lazily, for `validate`)
     "batch": BASE | {"spec", "ir", "compile", "writer"},
+    "template_lint": BASE | {"writer"},  # cfn-lint over a compiled folder
     "blueprints": BASE,
     "compile": BASE | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"},
     # deploy reads a compiled out/ folder: never the spec, the IR or the templates' builders
@@ -41,7 +42,7 @@ ALLOWED: dict[str, set[str]] = {
     # the CLI's commands sit on top of everything
     "commands": BASE
     | {"spec", "ir", "cfn", "cost", "buildspecs", "graph", "writer"}
-    | {"compile", "deploy", "blueprints", "batch"},
+    | {"compile", "deploy", "blueprints", "batch", "template_lint"},
     # the command registry names commands' modules as strings; usage errors are diagnostics
     "cli": {"diagnostics"},
 }

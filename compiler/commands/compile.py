@@ -7,6 +7,7 @@ diagnostic goes to stderr; a spec that fails leaves the others compiled, and exi
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import click
 from compiler.batch import Outcome, compile_many, find_specs
 from compiler.commands.conventions import DEFAULT_SPEC, JOBS, fail
 from compiler.commands.folders import OUT_FOLDER
+from compiler.commands.lint import report_lint, require_cfn_lint
 from compiler.commands.validate import print_ir
 from compiler.compile import Format
 from compiler.diagnostics import printable, write_diagnostics
@@ -77,10 +79,17 @@ def _summary_json(outcomes: list[Outcome]) -> str:
     show_default=True, help="Template format.",
 )  # fmt: skip
 @JOBS
+@click.option("--lint", is_flag=True, help="Then check the templates with cfn-lint (lint extra).")
 @click.option("--emit-ir", is_flag=True, help="Print the IR of the (single) SPEC as JSON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def compile_command(
-    paths: tuple[Path, ...], out_root: Path, fmt: Format, jobs: int, emit_ir: bool, as_json: bool
+    paths: tuple[Path, ...],
+    out_root: Path,
+    fmt: Format,
+    jobs: int,
+    lint: bool,
+    emit_ir: bool,
+    as_json: bool,
 ) -> None:
     """Compile specs into nested CloudFormation stacks and buildspecs in OUT/<name>/.
 
@@ -92,7 +101,7 @@ def compile_command(
     \b
     Example:
       tsc compile tinystack.yaml --out out/
-      tsc compile services/ --jobs 2
+      tsc compile services/ --jobs 2 --lint
       aws s3 sync out/crud-api s3://my-bucket/crud-api/
     """
     if emit_ir:
@@ -100,6 +109,8 @@ def compile_command(
             raise fail("--emit-ir takes one SPEC", "See 'tsc compile --help'.")
         print_ir(paths[0] if paths else DEFAULT_SPEC)
         return
+    if lint:
+        require_cfn_lint()  # before compiling: a missing extra is one line, not a late surprise
     specs, problems = find_specs(paths or (DEFAULT_SPEC,))
     outcomes = compile_many(specs, out_root, fmt, jobs)
     write_diagnostics(problems + [d for o in outcomes for d in o.diagnostics])
@@ -111,5 +122,8 @@ def compile_command(
         click.echo(_summary(outcomes[0]), nl=False)
     elif outcomes:
         click.echo(_summary_many(outcomes), nl=False)
-    if problems or any(o.out_dir is None for o in outcomes):
+    written = [o.out_dir for o in outcomes if o.out_dir is not None]
+    lint_jobs = max(jobs, os.cpu_count() or 1)
+    lint_failed = lint and bool(written) and report_lint(written, lint_jobs, to_stderr=as_json)
+    if problems or lint_failed or any(o.out_dir is None for o in outcomes):
         raise SystemExit(1)
