@@ -129,39 +129,49 @@ def make_specs(count: int, folder: Path) -> Path:
 
 
 def compile_folder_in_process(folder: Path, out_root: Path) -> None:
-    """The child's work for the many-specs table: compile every spec below `folder`."""
-    from compiler.compile import compile_spec
+    """The child's work for the many-specs table: what `tsc compile FOLDER` does, timed."""
+    from compiler.batch import compile_many, find_specs
 
-    start = time.perf_counter()
-    for spec in sorted(folder.glob("*/tinystack.yaml")):
-        if compile_spec(spec, out_root).out_dir is None:
-            raise SystemExit(f"{spec} did not compile")
-    print(time.perf_counter() - start)
+    start, cpu = time.perf_counter(), time.process_time()
+    specs, _ = find_specs([folder])
+    failed = [o.spec for o in compile_many(specs, out_root) if o.out_dir is None]
+    if failed:
+        raise SystemExit(f"did not compile: {failed[:3]}")
+    print(time.perf_counter() - start, time.process_time() - cpu)
 
 
-def many_table(max_specs: int, work: Path) -> None:
-    """Specs per second in one process, for growing counts: each count in a fresh child."""
-    print(f"\nMany copies of {ONE_STAGE.name} (one fresh process per row)")
+def many_table(tsc: str, max_specs: int, jobs: int, work: Path) -> None:
+    """Specs per second for growing counts, in one process (the library, timed inside a
+    fresh child) and as `tsc compile FOLDER --jobs N` from a cold start."""
+    print(f"\nMany copies of {ONE_STAGE.name} (fresh processes for every row)")
     print(
-        f"  {'specs':>6}{'compile s':>11}{'specs/s':>9}{'ms/spec':>9}{'wall s':>9}"
-        f"{'cpu s':>9}{'peak MB':>9}"
+        f"  {'':6}{'in one process':>45}{f'tsc compile FOLDER --jobs {jobs}':>36}\n"
+        f"  {'specs':>6}{'s':>9}{'specs/s':>9}{'ms/spec':>9}{'cpu ms':>9}{'peak MB':>9}"
+        f"{'wall s':>9}{'specs/s':>9}{'cpu s':>9}{'peak MB':>9}"
     )
     for count in (n for n in SPEC_COUNTS if n <= max_specs):
         folder = make_specs(count, work / f"specs-{count}")
         out_root = work / f"out-{count}"
         child = run_cold([sys.executable, __file__, "--inner", str(folder), str(out_root)], work)
-        seconds = float(child.stdout.split()[-1])
-        print(
-            f"  {count:>6}{seconds:>11.2f}{count / seconds:>9.1f}{seconds / count * 1000:>9.1f}"
-            f"{child.seconds:>9.2f}{child.cpu_seconds:>9.2f}{child.peak_mb:>9.1f}"
+        shutil.rmtree(out_root, ignore_errors=True)
+        seconds, cpu = map(float, child.stdout.split()[-2:])
+        cli = run_cold(
+            [tsc, "compile", str(folder), "--out", str(out_root), "--jobs", str(jobs)], work
         )
         shutil.rmtree(out_root, ignore_errors=True)
+        print(
+            f"  {count:>6}{seconds:>9.2f}{count / seconds:>9.1f}{seconds / count * 1000:>9.1f}"
+            f"{cpu / count * 1000:>9.1f}{child.peak_mb:>9.1f}"
+            f"{cli.seconds:>9.2f}{count / cli.seconds:>9.1f}"
+            f"{cli.cpu_seconds:>9.2f}{cli.peak_mb:>9.1f}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs per cold command")
     parser.add_argument("--max-specs", type=int, default=1000, help="largest spec count")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs of the many-specs CLI rows")
     parser.add_argument("--inner", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.inner:
@@ -178,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         work = Path(tmp)
         cold_table(tsc, args.runs, work)
         in_process_table(args.runs, work)
-        many_table(args.max_specs, work)
+        many_table(tsc, args.max_specs, args.jobs, work)
 
 
 if __name__ == "__main__":
