@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -169,6 +168,8 @@ def _mapper(
     if jobs <= 1 or count <= 1:
         yield lambda function, items: [function(item) for item in items]
         return
+    from concurrent.futures import ProcessPoolExecutor  # with multiprocessing: 10+ ms to load
+
     workers = min(jobs, count)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         chunk = max(1, count // (workers * 8))  # small enough to balance, big enough to batch

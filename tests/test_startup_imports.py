@@ -1,8 +1,9 @@
 """Each command loads what it uses and nothing more (a fresh process per command).
 
 `tsc --help` must be instant: it imports no command module. Heavy libraries load only for
-the commands that need them: no backend for `validate`, no cost model for `compile`,
-boto3/cfn-lint/matplotlib/graphviz nowhere on these paths (`tsc graph` text formats included).
+the commands that need them: no backend for `validate`; boto3, cfn-lint, matplotlib and
+graphviz nowhere on these paths (`tsc graph` text formats included); multiprocessing
+only with --jobs.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = str(ROOT / "examples" / "minimal.yaml")
 HEAVY = frozenset(
     {"troposphere", "jinja2", "jsonschema", "yaml", "boto3", "botocore", "cfnlint",
-     "matplotlib", "graphviz", "diagrams", "rich"}
+     "matplotlib", "graphviz", "diagrams", "rich", "multiprocessing"}
 )  # fmt: skip
 FRONT_END = frozenset({"jsonschema", "yaml"})
 BACKENDS = ("compiler.cfn", "compiler.buildspecs", "compiler.cost", "compiler.deploy")
