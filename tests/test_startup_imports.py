@@ -43,6 +43,12 @@ CASES: dict[tuple[str, ...], tuple[frozenset[str], tuple[str, ...]]] = {
     ("graph", MINIMAL, "--format", "mermaid"): (
         FRONT_END, ("compiler.cfn", "compiler.buildspecs", "compiler.deploy"),
     ),
+    # cfn-lint's own imports bring boto3 and multiprocessing; lint never deploys
+    ("lint", MINIMAL, "--out", "out", "--jobs", "1"): (
+        FRONT_END | {"troposphere", "jinja2", "cfnlint", "boto3", "botocore", "multiprocessing"},
+        ("compiler.deploy",),
+    ),
+    ("lint", "--help"): (frozenset(), ("compiler.spec", *BACKENDS)),
     ("schema",): (frozenset(), ("compiler.spec", *BACKENDS)),
     ("init", "--list"): (frozenset(), ("compiler.spec", *BACKENDS)),
     ("deploy", "--help"): (frozenset(), ("compiler.spec", *BACKENDS)),
