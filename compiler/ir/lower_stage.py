@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from compiler.data.capacity import capacity_of, default_instances_max, tasks_per_instance
 from compiler.data.tables import instance_table, instance_types
+from compiler.ir.lower_data import lower_data
 from compiler.ir.lower_traffic import lower_traffic
 from compiler.ir.model import (
     AppIR,
@@ -49,6 +50,7 @@ def lower_stage(stack: str, stage: ResolvedStage, previous: str | None) -> Stage
             service_discovery="app",
         ),
         traffic=lower_traffic(v["traffic"]) if stage.overrides("traffic") else None,
+        data=lower_data(v["data"]),
     )
 
 

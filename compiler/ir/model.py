@@ -24,6 +24,7 @@ ScalingPolicy = Literal["step", "target-tracking"]
 BuildspecMode = Literal["repository", "inline"]
 BuildSize = Literal["small", "medium", "large"]
 SecretStore = Literal["ssm", "secretsmanager"]
+DatabaseEngine = Literal["postgres", "mysql"]
 
 IR_VERSION = 1
 
@@ -254,6 +255,66 @@ class StageNamesIR:
 
 
 @dataclass(frozen=True)
+class TableIR:
+    """One DynamoDB table of a stage; `key` is its key in `data.tables`."""
+
+    key: str
+    variable: str  # ITEMS_TABLE: the table's name
+    partition_key: str
+    sort_key: str | None
+    ttl_attribute: str | None
+
+
+@dataclass(frozen=True)
+class DatabaseIR:
+    """The stage's RDS database; its master password is managed by RDS in Secrets Manager."""
+
+    engine: DatabaseEngine
+    version: str  # major version
+    parameter_group_family: str
+    tls_parameters: tuple[tuple[str, str], ...]  # make the server refuse plain connections
+    port: int
+    instance_class: str
+    storage_gb: int
+    multi_az: bool
+    backup_retention_days: int
+    db_name: str
+    master_username: str
+
+
+@dataclass(frozen=True)
+class CacheIR:
+    """The stage's ElastiCache (Valkey) cache: one node, TLS."""
+
+    engine: str
+    engine_version: str
+    node_type: str
+    port: int
+
+
+@dataclass(frozen=True)
+class BucketIR:
+    """One S3 bucket of a stage; `key` is its key in `data.buckets`."""
+
+    key: str
+    variable: str  # UPLOADS_BUCKET: the bucket's name
+
+
+@dataclass(frozen=True)
+class DataIR:
+    """A stage's stores (its own copy of the spec's `data`), in the `data-<stage>` stack."""
+
+    tables: tuple[TableIR, ...] = ()  # sorted by key
+    database: DatabaseIR | None = None
+    cache: CacheIR | None = None
+    buckets: tuple[BucketIR, ...] = ()  # sorted by key
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tables or self.buckets) and self.database is None and self.cache is None
+
+
+@dataclass(frozen=True)
 class StageIR:
     name: str
     index: int  # position in the pipeline, 0-based
@@ -266,6 +327,7 @@ class StageIR:
     names: StageNamesIR
     # the stage's own load (`stages[].traffic` merged over `traffic`); None: the stack's
     traffic: TrafficIR | None = None
+    data: DataIR = DataIR()
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,11 @@ _BODIES: dict[str, str] = {
     "TS271": "app: {environment: {DB_URL: 'postgres://app:hunter2@db/app'}}\n",
     "TS281": "alarms: {monthly_budget: 100}\n",
     "TS282": f"alarms: {{monthly_budget: 100, emails: [{_ELEVEN}]}}\n",
+    "TS291": "app: {environment: {ITEMS_TABLE: mine}}\ndata: {tables: {items: {}}}\n",
+    "TS292": "data: {database: {instance_class: db.t4g.mirco}}\n",
+    "TS293": "data: {database: {engine: mysql, version: '16'}}\n",
+    "TS294": "data: {cache: {node_type: cache.t4g.nano}}\n",
+    "TS295": "data:\n  tables: {events: {partition_key: pk, sort_key: pk}}\n",
 }
 SPECS: dict[str, str] = _FILES | {code: _HEAD + body for code, body in _BODIES.items()}
 

@@ -15,7 +15,7 @@ from typing import Any
 from compiler.spec import check_loaded
 from compiler.spec.code_examples import SITUATIONS, SPECS
 from compiler.spec.codes import CODES
-from compiler.spec.language_schema import load_schema
+from compiler.spec.language_schema import deref, load_schema
 from compiler.spec.load import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_text
 from compiler.spec.reference_examples import EXAMPLES
 from compiler.spec.schema_index import SchemaKey, walk
@@ -56,6 +56,7 @@ def _type(schema: Mapping[str, Any]) -> str:
         return f"list of {_TYPES.get(str(items.get('type')), 'values')}"
     values = schema.get("additionalProperties")
     if kind == "mapping" and isinstance(values, Mapping):
+        values = deref(values, load_schema())
         return f"map of {_TYPES.get(str(values.get('type')), 'values')}"
     return kind
 

@@ -90,6 +90,20 @@ alarms:
   emails: [ops@example.com, oncall@example.com]
   monthly_budget: auto          # the estimate x 1.25; or a number of USD
 """,
+    "data": """\
+data:
+  tables:
+    items: {}                 # ITEMS_TABLE; partition key `id`
+    sessions: {partition_key: token, ttl_attribute: expires}
+  database: {engine: postgres}  # DB_HOST, DB_PORT, DB_NAME, DB_USER; secret DB_PASSWORD
+  cache: {}                   # REDIS_URL
+  buckets:
+    uploads: {}               # UPLOADS_BUCKET
+stages:
+  - name: dev
+  - name: prod
+    data: {database: {instance_class: db.t4g.small, multi_az: true}}
+""",
     "stages": """\
 stages:
   - name: dev

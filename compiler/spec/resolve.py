@@ -27,21 +27,37 @@ _STAGE_OVERRIDES: dict[str, tuple[str, ...]] = {
     "environment": ("app", "environment"),
     "secrets": ("app", "secrets"),
     "exec": ("app", "exec"),
+    "data": ("data",),
 }
 # The per-stage view: these top-level keys, merged with the stage's overrides.
-STAGE_KEYS: tuple[str, ...] = ("scale", "app", "compute", "scaling", "endpoint", "traffic")
+STAGE_KEYS: tuple[str, ...] = (
+    "scale",
+    "app",
+    "compute",
+    "scaling",
+    "endpoint",
+    "traffic",
+    "data",
+)
 DEFAULT_STAGE_NAME = "dev"
 
 
 def apply_defaults(node: Mapping[str, Any], value: dict[str, Any], root: Mapping[str, Any]) -> None:
-    """Fill `value` in place with the defaults of schema `node`, recursing into mappings."""
-    properties = deref(node, root).get("properties", {})
+    """Fill `value` in place with the defaults of schema `node`, recursing into mappings
+    (the values of a map too, e.g. each table of `data.tables`)."""
+    node = deref(node, root)
+    properties = node.get("properties", {})
     for key, sub in properties.items():
         sub = deref(sub, root)
         if key not in value and "default" in sub:
             value[key] = copy.deepcopy(sub["default"])
         if isinstance(value.get(key), dict):
             apply_defaults(sub, value[key], root)
+    entries = node.get("additionalProperties")
+    if isinstance(entries, dict):
+        for key, sub_value in value.items():
+            if key not in properties and isinstance(sub_value, dict):
+                apply_defaults(entries, sub_value, root)
 
 
 @dataclass(frozen=True)

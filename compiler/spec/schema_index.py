@@ -1,7 +1,8 @@
 """A walk over the language schema: every key with its dotted path and (dereferenced) schema.
 
 Used for "'instance_type' belongs under 'compute'" hints and to generate docs/spec.md.
-List items appear as `[]` in paths: `stages[].name`.
+List items appear as `[]` in paths: `stages[].name`; the entries of a map whose values are
+mappings (`data.tables`) as `<name>`: `data.tables.<name>.partition_key`.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ def _walk(node: Mapping[str, Any], root: Mapping[str, Any], parent: str,
         sub = deref(sub, root)
         path = f"{parent}.{name}" if parent else name
         yield SchemaKey(path, parent, name, sub, name in required, depth)
+        entries = sub.get("additionalProperties")
         if sub.get("type") == "array" and isinstance(sub.get("items"), Mapping):
             yield from _walk(sub["items"], root, f"{path}[]", depth + 1)
+        elif isinstance(entries, Mapping):
+            yield from _walk(entries, root, f"{path}.<name>", depth + 1)
         else:
             yield from _walk(sub, root, path, depth + 1)
 

@@ -181,6 +181,35 @@ CASES = [
      + ", ".join(f"a{i}@example.com" for i in range(11)) + "]\n", "TS282",
      (E, "alarms.emails", 5, 3, "has 11 addresses; a budget alerts at most 10 email addresses"),
      "Keep 10, or send the alerts to a mailing list."),
+    # Data
+    ("table-variable-clash",
+     "app:\n  environment: {ITEMS_TABLE: mine}\ndata:\n  tables: {items: {}}\n", "TS291",
+     (E, "app.environment.ITEMS_TABLE", 4, 17,
+      "'ITEMS_TABLE' is set by data.tables.items; a variable has one source"),
+     "Remove it from environment: the stage sets it from the store."),
+    ("password-secret-clash", "app:\n  secrets:\n    DB_PASSWORD: arn:aws:secretsmanager:"
+     "us-east-1:123456789012:secret:db-AbCdEf\ndata:\n  database: {engine: postgres}\n", "TS291",
+     (E, "app.secrets.DB_PASSWORD", 5, 5,
+      "'DB_PASSWORD' is set by data.database; a variable has one source"),
+     "Remove the secret or rename it: the stage sets this variable from the store."),
+    ("unknown-db-class", "data:\n  database:\n    instance_class: db.t4g.mirco\n", "TS292",
+     (E, "data.database.instance_class", 5, 21, "unknown database instance class 'db.t4g.mirco'"),
+     "Did you mean 'db.t4g.micro'?"),
+    ("db-version", "data:\n  database: {engine: mysql, version: '16'}\n", "TS293",
+     (E, "data.database.version", 4, 38,
+      "'16' is not a mysql major version tinystack offers; allowed: '8.0', '8.4'"),
+     "Omit it for 8.0."),
+    ("unknown-node-type", "data:\n  cache: {node_type: cache.t4g.nano}\n", "TS294",
+     (E, "data.cache.node_type", 4, 22, "unknown cache node type 'cache.t4g.nano'"),
+     "Did you mean 'cache.t4g.small'?"),
+    ("sort-is-partition", "data:\n  tables:\n    events: {partition_key: pk, sort_key: pk}\n",
+     "TS295", (E, "data.tables.events.sort_key", 5, 43,
+               "the sort key 'pk' is also the partition key"),
+     "Name another attribute, or omit sort_key."),
+    ("ttl-is-key", "data:\n  tables:\n    events: {sort_key: at, ttl_attribute: at}\n", "TS295",
+     (E, "data.tables.events.ttl_attribute", 5, 43, "the TTL attribute 'at' is the table's sort "
+      "key; key attributes are strings and a TTL attribute holds a number"),
+     "Name an attribute of its own, e.g. 'expires'."),
 ]  # fmt: skip
 
 
@@ -287,3 +316,29 @@ def test_scale_choice_matches_lowering() -> None:
     from compiler.spec.checks.endpoint import SCALE_ENDPOINT
 
     assert SCALE_ENDPOINT == LOWERED
+
+
+def test_stage_data_merges_over_the_top_level_and_is_checked_per_stage() -> None:
+    body = (
+        "data:\n  database: {engine: postgres, version: '16'}\n"
+        "stages:\n  - name: dev\n  - name: prod\n    data: {database: {engine: mysql}}\n"
+    )
+    found = only(HEAD + body, "TS293")
+    assert summary(found)[1:] == (
+        "data.database.version", 4, 41,
+        "'16' is not a mysql major version tinystack offers; allowed: '8.0', '8.4' "
+        "(in stage 'prod')",
+    )  # fmt: skip
+
+
+def test_a_store_variable_set_in_a_stage_environment_is_located_there() -> None:
+    body = (
+        "data:\n  buckets: {uploads: {}}\n"
+        "stages:\n  - name: dev\n  - name: prod\n    environment: {UPLOADS_BUCKET: mine}\n"
+    )
+    found = only(HEAD + body, "TS291")
+    assert (found.path, found.line) == ("stages[1].environment.UPLOADS_BUCKET", 8)
+    assert (
+        found.message
+        == "'UPLOADS_BUCKET' is set by data.buckets.uploads; a variable has one source"
+    )

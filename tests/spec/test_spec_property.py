@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from compiler.compile import compile_ir, read_stack_text
+from compiler.data.store_tables import cache_node_types, database_classes
 from compiler.data.tables import instance_types
 from compiler.diagnostics import Diagnostic
 from compiler.ir.model import ir_as_dict
@@ -46,6 +47,10 @@ def _steered_schema() -> dict[str, Any]:
     # hypothesis-jsonschema ignores `prefixItems`: it would make the first word anything
     check = props["app"]["properties"]["health_check"]["properties"]
     check["command"] = {"enum": [["CMD", "/app/healthcheck"], ["CMD-SHELL", "exit 0"]]}
+    database = defs["database"]["properties"]
+    database["instance_class"] = {"enum": sorted(database_classes())}
+    database["version"] = {"enum": ["16", "17"]}  # postgres, the default engine
+    defs["cache"]["properties"]["node_type"] = {"enum": sorted(cache_node_types())}
     return _as_loaded(schema)
 
 

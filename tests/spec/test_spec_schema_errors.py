@@ -22,7 +22,7 @@ HEAD = "version: 1\nname: demo\n"
          "Did you mean 'scale'?"),
         ("stages:\n  - name: dev\n    app: {}\n", "TS101",
          ("error", "stages[0].app", 5, 5, "unknown key 'app'"),
-         "'app' is a top-level key. Allowed here: approval, compute, endpoint, environment, "
+         "'app' is a top-level key. Allowed here: approval, compute, data, endpoint, environment, "
          "exec, name, scale, scaling, secrets, traffic."),
         ("app: {port: '80'}\n", "TS102",
          ("error", "app.port", 3, 13, "expected a whole number, found '80'"),

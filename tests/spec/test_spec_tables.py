@@ -13,7 +13,7 @@ from compiler.data.capacity import instance_capacity, tasks_per_instance
 from compiler.data.tables import fargate_sizes, fargate_table, instance_table, instance_types
 
 
-@pytest.mark.parametrize("name", ["instance_types", "fargate_sizes", "naming_rules"])
+@pytest.mark.parametrize("name", ["instance_types", "fargate_sizes", "naming_rules", "data_stores"])
 def test_table_matches_its_schema(name: str) -> None:
     data = resources.files("compiler").joinpath("data")
     schema = json.loads(data.joinpath(f"{name}.schema.json").read_text(encoding="utf-8"))
@@ -72,3 +72,18 @@ def test_fargate_sizes_cover_the_documented_pairs() -> None:
 def test_tables_are_read_only() -> None:
     with pytest.raises(TypeError):
         instance_types()["x.large"] = instance_types()["t3.micro"]  # type: ignore[index]
+
+
+def test_data_store_table_holds_the_schema_defaults() -> None:
+    from compiler.data.store_tables import cache_node_types, database_classes, database_engines
+    from compiler.spec.language_schema import load_schema
+
+    defs = load_schema()["$defs"]
+    assert defs["database"]["properties"]["instance_class"]["default"] in database_classes()
+    assert defs["cache"]["properties"]["node_type"]["default"] in cache_node_types()
+    assert set(database_engines()) == set(defs["database"]["properties"]["engine"]["enum"])
+    for engine in database_engines().values():
+        # SPEC.md: the default major versions are 16 (postgres) and 8.0 (mysql)
+        assert engine.families[engine.default_version].startswith(engine.name)
+    assert database_engines()["postgres"].default_version == "16"
+    assert database_engines()["mysql"].default_version == "8.0"

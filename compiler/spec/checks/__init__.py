@@ -22,6 +22,12 @@ from compiler.spec.checks.capacity import (
     check_task_fits_instance,
 )
 from compiler.spec.checks.credentials import check_credentials_in_environment
+from compiler.spec.checks.data import (
+    check_cache_node_type,
+    check_database,
+    check_store_variables,
+    check_table_keys,
+)
 from compiler.spec.checks.declare import SpecCheck, StageCheck
 from compiler.spec.checks.endpoint import check_endpoint_keys, check_shared_domain
 from compiler.spec.checks.network import check_cidr_room, check_public_ip_on_ec2
@@ -49,6 +55,10 @@ STAGE_CHECKS: tuple[StageCheck, ...] = (
     check_endpoint_keys,
     check_secret_arns,
     check_credentials_in_environment,
+    check_store_variables,
+    check_database,
+    check_cache_node_type,
+    check_table_keys,
 )
 SPEC_CHECKS: tuple[SpecCheck, ...] = (
     check_cidr_room,
