@@ -1,11 +1,12 @@
 """A stage's parent stack: stage-<stage>.yaml, and the children it parents.
 
-It takes exactly `STAGE_PARAMETERS` (the network's and registry's outputs and the template
-location) and parents, as `AWS::CloudFormation::Stack`, the stage's cluster, endpoint,
-service and monitoring stacks, wired only through their parameters and outputs: the
-service reads the cluster's and the endpoint's outputs, monitoring the service's; nothing
-points back, so there are no cycles. Outputs: `StageOut.*`: the children's, and the
-stage's name and health path, by which the day-2 commands find and probe a stage.
+It takes exactly `stage_parameters(stage)` (the network's and registry's outputs and the
+template location) and parents, as `AWS::CloudFormation::Stack`, the stage's data stack
+(only with stores), cluster, endpoint, service and monitoring stacks, wired only through
+their parameters and outputs: the service reads the data, cluster and endpoint outputs,
+monitoring the service's; nothing points back, so there are no cycles and the stores exist
+before the service. Outputs: `StageOut.*`: the children's, and the stage's name and health
+path, by which the day-2 commands find and probe a stage.
 """
 
 from __future__ import annotations
@@ -21,19 +22,23 @@ from compiler.cfn.common.outputs import (
     STAGE_PARAMETERS,
     ClusterOut,
     EndpointOut,
+    NetworkOut,
     RootParam,
     ServiceOut,
     StageOut,
 )
 from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.data.outputs import data_outputs
+from compiler.cfn.data.stack import build_data, data_parameters
 from compiler.cfn.endpoint.stack import build_endpoint, endpoint_parameters
 from compiler.cfn.monitoring import build_monitoring, monitoring_parameters
 from compiler.cfn.service.stack import build_service, service_parameters
 from compiler.ir.model import StackIR, StageIR
 
 Builder = Callable[[StackIR, StageIR], Template]
-# The children in creation order, each with its builder.
+# The children in creation order, each with its builder (data only with stores).
 CHILDREN: dict[str, Builder] = {
+    "data": build_data,
     "cluster": build_cluster,
     "endpoint": build_endpoint,
     "service": build_service,
@@ -41,6 +46,7 @@ CHILDREN: dict[str, Builder] = {
 }
 # The parameters each child takes, as declared by its own module.
 _CHILD_PARAMETERS: dict[str, Callable[[StageIR], tuple[str, ...]]] = {
+    "data": data_parameters,
     "cluster": cluster_parameters,
     "endpoint": endpoint_parameters,
     "service": service_parameters,
@@ -64,24 +70,39 @@ _STAGE_OUTPUTS: dict[StageOut, tuple[str, str]] = {
 }
 
 
+def children(stage: StageIR) -> dict[str, Builder]:
+    """The stage's child stacks in creation order: data only when it has stores."""
+    return {
+        kind: build for kind, build in CHILDREN.items() if kind != "data" or not stage.data.empty
+    }
+
+
 def child_parameters(kind: str, stage: StageIR) -> tuple[str, ...]:
     """The parameter names a child stack of this stage takes."""
     return _CHILD_PARAMETERS[kind](stage)
 
 
-def _wire(name: str) -> object:
+def stage_parameters(stage: StageIR) -> tuple[str, ...]:
+    """The stage stack's parameters: STAGE_PARAMETERS, and the private subnets for stores."""
+    extra = {name for kind in children(stage) for name in child_parameters(kind, stage)}
+    private = NetworkOut.PRIVATE_SUBNET_IDS.value
+    return (*STAGE_PARAMETERS, *([private] if private in extra else []))
+
+
+def _wire(stage: StageIR, name: str) -> object:
     """A child's parameter value: a sibling's output, or the stage's own parameter."""
-    producer = _PRODUCER.get(name)
+    producer = _PRODUCER.get(name) or ("data" if name in data_outputs(stage.data) else None)
     return GetAtt(stage_child_id(producer), f"Outputs.{name}") if producer else Ref(name)
 
 
-def _parameters(template: Template) -> None:
-    for name in STAGE_PARAMETERS:
+def _parameters(template: Template, stage: StageIR) -> None:
+    names = stage_parameters(stage)
+    for name in names:
         optional = name == RootParam.TEMPLATE_PREFIX.value
         template.add_parameter(
             Parameter(name, Type="String", **({"Default": ""} if optional else {}))
         )
-    required = [n for n in STAGE_PARAMETERS if n != RootParam.TEMPLATE_PREFIX.value]
+    required = [n for n in names if n != RootParam.TEMPLATE_PREFIX.value]
     # Fail fast, by name, when the parent forgets a wire, rather than deep in a child.
     template.add_rule(
         "WiringGiven",
@@ -98,12 +119,13 @@ def _parameters(template: Template) -> None:
 
 
 def build_stage(ir: StackIR, stage: StageIR, child_files: Mapping[str, str]) -> Template:
-    """The stage-<stage> stack: parent of its cluster, endpoint, service and monitoring,
-    each named by the file its template is written to (`child_files`, by kind)."""
+    """The stage-<stage> stack: parent of its data (only with stores), cluster, endpoint,
+    service and monitoring, each named by the file its template is written to
+    (`child_files`, by kind)."""
     template = Template(Description=f"{stage.names.prefix}: stage {stage.name}")
-    _parameters(template)
-    for kind in CHILDREN:
-        params = {name: _wire(name) for name in child_parameters(kind, stage)}
+    _parameters(template, stage)
+    for kind in children(stage):
+        params = {name: _wire(stage, name) for name in child_parameters(kind, stage)}
         template.add_resource(
             Stack(
                 stage_child_id(kind),
@@ -122,5 +144,6 @@ def build_stage(ir: StackIR, stage: StageIR, child_files: Mapping[str, str]) -> 
 
 
 def stage_children(ir: StackIR, stage: StageIR) -> dict[str, Template]:
-    """The stage's child templates by kind (cluster, endpoint, service, monitoring)."""
-    return {kind: build(ir, stage) for kind, build in CHILDREN.items()}
+    """The stage's child templates by kind (data only with stores, cluster, endpoint,
+    service, monitoring)."""
+    return {kind: build(ir, stage) for kind, build in children(stage).items()}

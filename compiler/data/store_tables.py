@@ -18,13 +18,21 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class EngineVersion:
+    """One major version of an engine: its parameter group family and the version created."""
+
+    family: str
+    engine_version: str  # full, e.g. 16.13: what cfn-lint's RDS data accepts
+
+
+@dataclass(frozen=True)
 class DatabaseEngine:
     """One RDS engine as tinystack runs it."""
 
     name: str  # postgres | mysql
     port: int
     default_version: str
-    families: Mapping[str, str]  # major version -> DB parameter group family
+    versions: Mapping[str, EngineVersion]  # by major version
     tls_parameters: tuple[tuple[str, str], ...]  # sorted; they make the server refuse plain TCP
 
 
@@ -60,7 +68,12 @@ def database_engines() -> Mapping[str, DatabaseEngine]:
             name=name,
             port=int(raw["port"]),
             default_version=str(raw["default_version"]),
-            families=MappingProxyType(dict(raw["versions"])),
+            versions=MappingProxyType(
+                {
+                    major: EngineVersion(str(v["family"]), str(v["engine_version"]))
+                    for major, v in raw["versions"].items()
+                }
+            ),
             tls_parameters=tuple(sorted(raw["tls_parameters"].items())),
         )
         for name, raw in store_table()["database_engines"].items()

@@ -15,6 +15,12 @@ DATABASE_PASSWORD = "DB_PASSWORD"  # an ECS secret: the managed secret's `passwo
 CACHE_VARIABLE = "REDIS_URL"
 
 
+def store_stem(key: str) -> str:
+    """The CamelCase stem of a store's logical IDs: `user_events` -> `UserEvents` (what
+    cfn.common.names.logical_id makes of it); two keys with one stem would share a resource."""
+    return "".join(word[:1].upper() + word[1:] for word in key.split("_") if word)
+
+
 def table_variable(key: str) -> str:
     """`items` -> `ITEMS_TABLE`."""
     return f"{key.upper()}_TABLE"

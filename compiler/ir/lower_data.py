@@ -48,7 +48,8 @@ def _database(d: Mapping[str, Any]) -> DatabaseIR:
     return DatabaseIR(
         engine=d["engine"],
         version=version,
-        parameter_group_family=engine.families[version],
+        engine_version=engine.versions[version].engine_version,
+        parameter_group_family=engine.versions[version].family,
         tls_parameters=engine.tls_parameters,
         port=engine.port,
         instance_class=str(d["instance_class"]),

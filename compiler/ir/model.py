@@ -270,7 +270,8 @@ class DatabaseIR:
     """The stage's RDS database; its master password is managed by RDS in Secrets Manager."""
 
     engine: DatabaseEngine
-    version: str  # major version
+    version: str  # major version, as the spec says it
+    engine_version: str  # the full version a new instance is created at
     parameter_group_family: str
     tls_parameters: tuple[tuple[str, str], ...]  # make the server refuse plain connections
     port: int

@@ -69,6 +69,7 @@ _BODIES: dict[str, str] = {
     "TS293": "data: {database: {engine: mysql, version: '16'}}\n",
     "TS294": "data: {cache: {node_type: cache.t4g.nano}}\n",
     "TS295": "data:\n  tables: {events: {partition_key: pk, sort_key: pk}}\n",
+    "TS296": "data:\n  buckets: {a1_b: {}, a_1_b: {}}\n",
 }
 SPECS: dict[str, str] = _FILES | {code: _HEAD + body for code, body in _BODIES.items()}
 

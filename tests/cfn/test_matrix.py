@@ -2,13 +2,14 @@
 
 scale x compute x egress x source x buildspecs x stage count: 240 specs, of which the
 language rejects the 40 with egress public-ip on EC2; the other 200 go through the whole
-front end and compile, with the longest spec and stage names the language allows. Each
-distinct template text is linted once (most rows share most templates): zero cfn-lint
-errors or warnings, and no Fn::Join that reads better as an Fn::Sub (I1022). Sizes,
-TemplateURLs and every physical name (against compiler/data/naming_rules.json, for stack
-names up to the longest and those beginning with each reserved prefix) are checked on
-every row, determinism on a few rows that take every value; one more check compiles each
-example under two hash seeds.
+front end and compile, with the longest spec and stage names the language allows. Eleven
+more add `data`: each store alone and all four together, with one and three stages, and
+all four under public-ip egress. Each distinct template text is linted once (most rows
+share most templates): zero cfn-lint errors or warnings, and no Fn::Join that reads better
+as an Fn::Sub (I1022). Sizes, TemplateURLs and every physical name (against
+compiler/data/naming_rules.json, for stack names up to the longest and those beginning
+with each reserved prefix) are checked on every row, determinism on a few rows that take
+every value; one more check compiles each example under two hash seeds.
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ FACTORS: dict[str, tuple[Any, ...]] = {
     "buildspecs": ("repository", "inline"),
     "stages": (1, 3),
 }
+DATA: dict[str, dict[str, Any]] = {
+    "tables": {"tables": {"items": {}, "events": {"sort_key": "at", "ttl_attribute": "exp"}}},
+    "database": {"database": {"engine": "postgres"}},
+    "cache": {"cache": {}},
+    "buckets": {"buckets": {"uploads": {}}},
+}
+DATA["all"] = {key: value for store in DATA.values() for key, value in store.items()}
 MAX_RESOURCES = (
     500  # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
 )
@@ -93,7 +101,11 @@ def spec(row: dict[str, Any]) -> dict[str, Any]:
     compute: dict[str, Any] = {"type": row["compute"]}
     if row["compute"] == "ec2":  # room for the last stage's 2 starting tasks; max: the default
         compute["instances"] = {"min": 2}
+    stores = DATA.get(row.get("data", ""), {})
+    if stores.get("database") and row["stages"] == 3:  # sizes per stage
+        stages[2]["data"] = {"database": {"multi_az": True, "instance_class": "db.t4g.small"}}
     data = {
+        "data": stores,
         "version": 1,
         "name": NAME,
         "description": "matrix row",
@@ -115,9 +127,14 @@ def row_id(row: dict[str, Any]) -> str:
     return "-".join(str(value) for value in row.values())
 
 
+_DATA_BASE = {"scale": "standard", "compute": "fargate", "egress": "nat-gateway",
+              "source": "s3", "buildspecs": "repository"}  # fmt: skip
+DATA_ROWS = [
+    {**_DATA_BASE, "stages": stages, "data": store} for store in DATA for stages in (1, 3)
+] + [{**_DATA_BASE, "egress": "public-ip", "stages": 1, "data": "all"}]
 PRODUCT = [
     dict(zip(FACTORS, values, strict=True)) for values in itertools.product(*FACTORS.values())
-]
+] + DATA_ROWS
 ROWS = [row for row in PRODUCT if _allowed(row)]
 
 

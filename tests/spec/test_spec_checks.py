@@ -210,6 +210,9 @@ CASES = [
      (E, "data.tables.events.ttl_attribute", 5, 43, "the TTL attribute 'at' is the table's sort "
       "key; key attributes are strings and a TTL attribute holds a number"),
      "Name an attribute of its own, e.g. 'expires'."),
+    ("keys-one-stem", "data:\n  buckets:\n    a1_b: {}\n    a_1_b: {}\n", "TS296",
+     (E, "data.buckets.a_1_b", 6, 5, "'a_1_b' and 'a1_b' would both be 'A1B' in the template"),
+     "Keys that differ only in underscores name one store; rename one."),
 ]  # fmt: skip
 
 

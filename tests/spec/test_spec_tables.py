@@ -84,6 +84,6 @@ def test_data_store_table_holds_the_schema_defaults() -> None:
     assert set(database_engines()) == set(defs["database"]["properties"]["engine"]["enum"])
     for engine in database_engines().values():
         # SPEC.md: the default major versions are 16 (postgres) and 8.0 (mysql)
-        assert engine.families[engine.default_version].startswith(engine.name)
+        assert engine.versions[engine.default_version].family.startswith(engine.name)
     assert database_engines()["postgres"].default_version == "16"
     assert database_engines()["mysql"].default_version == "8.0"

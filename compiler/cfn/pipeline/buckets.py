@@ -1,18 +1,17 @@
 """S3 buckets of the pipeline stack: the artifact store and, for provider s3, the source bucket.
 
-Both are versioned and SSE-S3 encrypted, block every kind of public access, enforce
-bucket-owner object ownership and refuse plain-HTTP requests through a bucket policy. Their
+Both are versioned private buckets (common/private_buckets.py): SSE-S3 encrypted, no
+public access, bucket-owner object ownership, plain HTTP refused by a bucket policy. Their
 names are set (`tinystack-<what>-<stack UUID>`): a generated one begins with the stack's
 name, and S3 refuses names beginning `xn--`, `sthree-` or `amzn-s3-demo-`.
 """
 
 from __future__ import annotations
 
-from troposphere import GetAtt, s3
+from troposphere import s3
 
 from compiler.cfn.common.names import unique_name
-from compiler.cfn.common.substitution import sub_join
-from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.common.private_buckets import private_bucket_props
 from compiler.ir.model import StackIR
 
 ARTIFACT_BUCKET = "ArtifactBucket"
@@ -22,31 +21,6 @@ SOURCE_BUCKET = "SourceBucket"
 ARTIFACT_DAYS = 30
 # Old source.zip versions stay a while so a release can be traced back to its upload.
 SOURCE_VERSION_DAYS = 90
-
-
-def _private_props(ir: StackIR) -> dict[str, object]:
-    encryption = s3.BucketEncryption(
-        ServerSideEncryptionConfiguration=[
-            s3.ServerSideEncryptionRule(
-                ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
-                    SSEAlgorithm="AES256"
-                )
-            )
-        ]
-    )
-    return {
-        "BucketEncryption": encryption,
-        "PublicAccessBlockConfiguration": s3.PublicAccessBlockConfiguration(
-            BlockPublicAcls=True,
-            BlockPublicPolicy=True,
-            IgnorePublicAcls=True,
-            RestrictPublicBuckets=True,
-        ),
-        "OwnershipControls": s3.OwnershipControls(
-            Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-        ),
-        **tag_list(ir),
-    }
 
 
 def artifact_bucket(ir: StackIR) -> s3.Bucket:
@@ -64,7 +38,7 @@ def artifact_bucket(ir: StackIR) -> s3.Bucket:
         BucketName=unique_name("tinystack-artifacts"),
         VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
         LifecycleConfiguration=s3.LifecycleConfiguration(Rules=[expire]),
-        **_private_props(ir),
+        **private_bucket_props(ir),
     )
 
 
@@ -88,23 +62,5 @@ def source_bucket(ir: StackIR) -> s3.Bucket:
             EventBridgeConfiguration=s3.EventBridgeConfiguration(EventBridgeEnabled=True)
         ),
         LifecycleConfiguration=s3.LifecycleConfiguration(Rules=[expire_old]),
-        **_private_props(ir),
-    )
-
-
-def tls_only_policy(bucket: s3.Bucket) -> s3.BucketPolicy:
-    """A policy denying every request to `bucket` that does not use TLS."""
-    arn = GetAtt(bucket, "Arn")
-    deny = {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [arn, sub_join(arn, "/*")],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-    return s3.BucketPolicy(
-        f"{bucket.title}Policy",
-        Bucket=bucket.ref(),
-        PolicyDocument={"Version": "2012-10-17", "Statement": [deny]},
+        **private_bucket_props(ir),
     )

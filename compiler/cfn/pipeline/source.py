@@ -28,9 +28,10 @@ from troposphere import (
 
 from compiler.cfn.common.names import stack_uuid
 from compiler.cfn.common.outputs import PipelineOut
+from compiler.cfn.common.private_buckets import tls_only_policy
 from compiler.cfn.common.roles import Statement, service_role
 from compiler.cfn.common.tagging import tag_list
-from compiler.cfn.pipeline.buckets import source_bucket, tls_only_policy
+from compiler.cfn.pipeline.buckets import source_bucket
 from compiler.cfn.pipeline.roles import allow, bucket_arn
 from compiler.cfn.pipeline.webhook import add_webhook
 from compiler.ir.model import SourceIR, StackIR

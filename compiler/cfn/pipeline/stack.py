@@ -18,9 +18,10 @@ from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, codepipel
 
 from compiler.cfn.common.bucket_emptier import add_bucket_emptier
 from compiler.cfn.common.outputs import PipelineOut, RegistryOut, StageOut
+from compiler.cfn.common.private_buckets import tls_only_policy
 from compiler.cfn.common.roles import service_role
 from compiler.cfn.common.tagging import tag_list
-from compiler.cfn.pipeline.buckets import artifact_bucket, tls_only_policy
+from compiler.cfn.pipeline.buckets import artifact_bucket
 from compiler.cfn.pipeline.build import Projects, add_projects, stage_parameter
 from compiler.cfn.pipeline.notify import add_failure_rule, add_topic
 from compiler.cfn.pipeline.roles import allow, bucket_arn, bucket_objects

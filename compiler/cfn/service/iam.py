@@ -2,9 +2,9 @@
 
 Execution role (what ECS does before the app runs): pull from this repository, write to
 this log group, read only the secrets the spec names (and decrypt them through their
-store, for a secret under a customer-managed KMS key). Task role (what the app itself
-may do): the ECS Exec channels when `exec` is on, so `aws ecs execute-command` works;
-nothing else.
+store, for a secret under a customer-managed KMS key) and the database's managed secret.
+Task role (what the app itself may do): the ECS Exec channels when `exec` is on, so `aws
+ecs execute-command` works, and exactly the access each of the stage's stores needs.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from compiler.cfn.common.roles import (
     trust_policy,
 )
 from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.service.data_access import data_execution_statements, data_task_statements
 from compiler.ir.model import SecretIR, StackIR, StageIR
 
 # The IAM action that reads each kind of secret store through `valueFrom`.
@@ -88,15 +89,18 @@ def add_task_roles(template: Template, ir: StackIR, stage: StageIR) -> None:
         ),
         statement(["logs:CreateLogStream", "logs:PutLogEvents"], GetAtt("LogGroup", "Arn")),
         *_secret_statements(stage),
+        *data_execution_statements(stage.data),
     ]
     template.add_resource(_role("ExecutionRole", ir, execution))
     template.add_resource(_task_role(ir, stage))
 
 
 def _task_role(ir: StackIR, stage: StageIR) -> iam.Role:
-    if stage.app.exec:
-        # The Session Manager channels have no resource type: AWS requires "*".
-        return _role("TaskRole", ir, [statement(_EXEC_ACTIONS, "*")])
+    # The Session Manager channels have no resource type: AWS requires "*".
+    exec_channels = [statement(_EXEC_ACTIONS, "*")] if stage.app.exec else []
+    task = [*exec_channels, *data_task_statements(stage.data)]
+    if task:
+        return _role("TaskRole", ir, task)
     # The app's own identity, with no permission until something grants one.
     return iam.Role(
         "TaskRole", AssumeRolePolicyDocument=trust_policy("ecs-tasks.amazonaws.com"), **tag_list(ir)

@@ -3,8 +3,9 @@
 The task definition (awsvpc, image `<repository>:<stage>`, the spec's port, size,
 environment, secrets as valueFrom, the container health check, awslogs), its retained log
 group, the task and execution roles (iam.py), the task security group admitting
-only the endpoint's group on the app port, the desired-count custom resource
-(desired_count.py), the ECS service (circuit breaker with rollback, ECS Exec when `exec`, registered
+only the endpoint's group on the app port, the stores' variables, secret and security
+group rules (data_access.py), the desired-count custom resource (desired_count.py), the
+ECS service (circuit breaker with rollback, ECS Exec when `exec`, registered
 with the target group or the Cloud Map service) and its autoscaling (scaling.py).
 Outputs (`ServiceOut`): ServiceName, ServiceArn, LogGroupName.
 """
@@ -22,6 +23,12 @@ from compiler.cfn.common.security_group import security_group
 from compiler.cfn.common.substitution import sub_join
 from compiler.cfn.common.tagging import tag_list
 from compiler.cfn.endpoint.front_door import app_port_rule
+from compiler.cfn.service.data_access import (
+    add_store_ingress,
+    data_environment,
+    data_secrets,
+    data_service_parameters,
+)
 from compiler.cfn.service.desired_count import RESOURCE as DESIRED_COUNT
 from compiler.cfn.service.desired_count import add_desired_count, seal_fingerprint
 from compiler.cfn.service.iam import add_task_roles
@@ -49,7 +56,11 @@ REGISTRATION: dict[str, EndpointOut] = {
 
 def service_parameters(stage: StageIR) -> tuple[str, ...]:
     """Names of the service stack's parameters (wired by the stage stack)."""
-    return (*(p.value for p in _COMMON_PARAMETERS), REGISTRATION[stage.endpoint.type].value)
+    return (
+        *(p.value for p in _COMMON_PARAMETERS),
+        REGISTRATION[stage.endpoint.type].value,
+        *data_service_parameters(stage.data),
+    )
 
 
 def health_command(port: int, path: str) -> list[str]:
@@ -87,14 +98,18 @@ def _health_check(stage: StageIR) -> dict[str, ecs.HealthCheck]:
 def _container(stage: StageIR) -> ecs.ContainerDefinition:
     app = stage.app
     extra: dict[str, Any] = {"Command": list(app.command)} if app.command else {}
+    # the stores' variables and secret with the spec's own (TS261: no name is in both)
+    environment = sorted({**dict(app.environment), **data_environment(stage.data)}.items())
+    secrets = [ecs.Secret(Name=s.name, ValueFrom=s.arn) for s in app.secrets]
+    secrets = sorted([*secrets, *data_secrets(stage.data)], key=lambda s: str(s.Name))
     return ecs.ContainerDefinition(
         Name=CONTAINER,
         # Always the stage tag: a release moves the tag and never changes this template.
         Image=sub_join(Ref(RegistryOut.REPOSITORY_URI.value), f":{stage.name}"),
         Essential=True,
         PortMappings=[ecs.PortMapping(ContainerPort=app.port, Protocol="tcp")],
-        Environment=[ecs.Environment(Name=k, Value=v) for k, v in app.environment],
-        Secrets=[ecs.Secret(Name=s.name, ValueFrom=s.arn) for s in app.secrets],
+        Environment=[ecs.Environment(Name=k, Value=v) for k, v in environment],
+        Secrets=secrets,
         **_health_check(stage),
         LogConfiguration=ecs.LogConfiguration(
             LogDriver="awslogs",
@@ -173,6 +188,9 @@ def _network(ir: StackIR, stage: StageIR) -> ecs.NetworkConfiguration:
 
 def _service(template: Template, ir: StackIR, stage: StageIR) -> None:
     extra: dict[str, Any] = {"PlatformVersion": "LATEST"} if stage.compute.type == "fargate" else {}
+    ingress = add_store_ingress(template, stage)
+    if ingress:  # tasks connect to their stores as they start
+        extra["DependsOn"] = ingress
     template.add_resource(
         ecs.Service(
             "Service",

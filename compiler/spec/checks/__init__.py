@@ -25,6 +25,7 @@ from compiler.spec.checks.credentials import check_credentials_in_environment
 from compiler.spec.checks.data import (
     check_cache_node_type,
     check_database,
+    check_store_keys,
     check_store_variables,
     check_table_keys,
 )
@@ -59,6 +60,7 @@ STAGE_CHECKS: tuple[StageCheck, ...] = (
     check_database,
     check_cache_node_type,
     check_table_keys,
+    check_store_keys,
 )
 SPEC_CHECKS: tuple[SpecCheck, ...] = (
     check_cidr_room,

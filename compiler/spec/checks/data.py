@@ -1,12 +1,12 @@
 """Data checks: store variables that clash with `environment` or `secrets`, database
-instance classes, engine versions and cache node types tinystack does not know, and table
-keys that repeat one another.
+instance classes, engine versions and cache node types tinystack does not know, table
+keys that repeat one another, and store keys that would name one resource.
 """
 
 from __future__ import annotations
 
 from compiler.data.store_tables import cache_node_types, database_classes, database_engines
-from compiler.data.store_variables import store_variables
+from compiler.data.store_variables import store_stem, store_variables
 from compiler.diagnostics import Diagnostic, did_you_mean, error_rule
 from compiler.spec.checks.declare import stage_check
 from compiler.spec.checks.view import StageView
@@ -21,6 +21,9 @@ UNOFFERED_ENGINE_VERSION = error_rule("TS293", "a database engine version tinyst
 UNKNOWN_NODE_TYPE = error_rule("TS294", "a cache node type tinystack does not know")
 REPEATED_TABLE_KEY = error_rule(
     "TS295", "a table whose sort key or TTL attribute repeats one of its keys"
+)
+SHARED_STORE_ID = error_rule(
+    "TS296", "two tables or two buckets whose keys differ only in underscores"
 )
 _DATABASE = ("data", "database")
 # where a clashing variable was written -> the hint that fixes it
@@ -62,10 +65,10 @@ def check_database(view: StageView) -> list[Diagnostic]:
         )
     engine = database_engines()[database["engine"]]
     version = database.get("version")
-    if version is not None and version not in engine.families:
+    if version is not None and version not in engine.versions:
         message = (
             f"{show(version)} is not a {engine.name} major version tinystack offers; "
-            f"allowed: {listing(engine.families)}"
+            f"allowed: {listing(engine.versions)}"
         )
         hint = f"Omit it for {engine.default_version}."
         out.append(
@@ -117,4 +120,20 @@ def check_table_keys(view: StageView) -> list[Diagnostic]:
                     (*at, "ttl_attribute"), REPEATED_TABLE_KEY, message, hint, at_value=True
                 )
             )
+    return out
+
+
+@stage_check(SHARED_STORE_ID)
+def check_store_keys(view: StageView) -> list[Diagnostic]:
+    """Forbid two tables (or two buckets) whose keys differ only in underscores."""
+    out = []
+    for kind in ("tables", "buckets"):
+        seen: dict[str, str] = {}
+        for key in sorted(view.get("data", kind) or {}):
+            first = seen.setdefault(store_stem(key), key)
+            if first != key:
+                stem = store_stem(key)
+                message = f"{show(key)} and {show(first)} would both be '{stem}' in the template"
+                hint = "Keys that differ only in underscores name one store; rename one."
+                out.append(view.diagnostic(("data", kind, key), SHARED_STORE_ID, message, hint))
     return out
