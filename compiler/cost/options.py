@@ -4,7 +4,8 @@ Every option is a changed copy of the IR run through the same estimator, so the
 saving counts everything the change touches (NAT addresses, alarms, free tiers).
 Only changes the spec language can express are offered, and only valid ones: an EC2
 stage moves to Fargate only at a Fargate size, Fargate moves to the cheapest instance
-type that places its tasks, and public-ip egress only when every stage is on Fargate.
+type that places its tasks, public-ip egress only when every stage is on Fargate, and a
+store size only when it is at least as large (data_options.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from compiler.cost.data_options import data_variants
 from compiler.cost.estimate import estimate_cost, with_endpoint
 from compiler.cost.prices import PriceTable
 from compiler.data.capacity import (
@@ -90,6 +92,8 @@ def _stage_variants(
             if stage.compute.type == "ec2":
                 change = f"{where}.compute.instance_type: {cheapest.instance_type}"
             yield change, _with_stage(ir, replace(stage, compute=cheapest))
+    for change, varied in data_variants(stage, prices):
+        yield change, _with_stage(ir, varied)
 
 
 def _with_stage(ir: StackIR, stage: StageIR) -> StackIR:

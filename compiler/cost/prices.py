@@ -16,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from compiler.cost.store_prices import StoreRateError, StoreRates, parse_store_rates
+
 PriceKey = Literal[
     "http_api_million_requests",
     "alb_hour",
@@ -42,6 +44,13 @@ PriceKey = Literal[
     "data_transfer_out_gb",
     "inter_az_gb",
     "vpc_gateway_endpoint_gb",
+    "dynamodb_read_million",
+    "dynamodb_write_million",
+    "dynamodb_storage_gb_month",
+    "dynamodb_pitr_gb_month",
+    "rds_gp3_gb_month",
+    "rds_backup_gb_month",
+    "s3_standard_gb_month",
 ]
 
 AssumptionKey = Literal[
@@ -60,6 +69,11 @@ AssumptionKey = Literal[
     "access_log_kb_per_request",
     "outbound_kb_per_request",
     "extra_task_starts_per_stage",
+    "dynamodb_reads_per_request",
+    "dynamodb_writes_per_request",
+    "dynamodb_table_gb",
+    "rds_daily_change_percent",
+    "bucket_gb",
 ]
 
 BUILTIN = "builtin"
@@ -162,8 +176,23 @@ class PriceTable:
     ec2_hourly: Mapping[str, float]
     lcu: LcuDimensions
     assumptions: Mapping[str, Assumption]
+    stores: StoreRates  # RDS and ElastiCache hourly rates
     # "used": another stack of the account already takes the per-account free tiers
     free_tier: FreeTier = "available"
+
+    def database_hourly(self, engine: str, instance_class: str) -> float:
+        """Hourly rate of one RDS instance; a clear error when the table lacks it."""
+        try:
+            return self.stores.database_hourly(self.origin, engine, instance_class)
+        except StoreRateError as exc:
+            raise PriceTableError(str(exc)) from None
+
+    def cache_hourly(self, node_type: str) -> float:
+        """Hourly rate of one ElastiCache node; a clear error when the table lacks it."""
+        try:
+            return self.stores.cache_hourly(self.origin, node_type)
+        except StoreRateError as exc:
+            raise PriceTableError(str(exc)) from None
 
     def price(self, key: PriceKey) -> Price:
         """One price by key (the schema guarantees every key is present)."""
@@ -248,6 +277,10 @@ def parse_prices(
                 f"'{unknown[0]}'; tinystack knows {len(known_types)} types "
                 "(compiler/data/instance_types.json)"
             )
+    try:
+        stores = parse_store_rates(data, origin, check=known_types is not None)
+    except StoreRateError as exc:
+        raise PriceTableError(str(exc)) from None
     prices = {key: _price(key, raw, origin) for key, raw in sorted(data["prices"].items())}
     lcu = data["lcu_dimensions"]
     return PriceTable(
@@ -269,6 +302,7 @@ def parse_prices(
             key: Assumption(float(a["value"]), str(a["why"]), str(a["source"]))
             for key, a in sorted(data["assumptions"].items())
         },
+        stores=stores,
     )
 
 

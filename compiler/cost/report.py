@@ -26,7 +26,8 @@ DERIVATION = {
 }
 NOT_PRICED = (
     "  Not priced: Lambda invocations of the stack's helper functions (within the free tier), "
-    "S3 buckets, ECR API calls through the NAT (small), the account's free 5 GB of "
+    "the pipeline's S3 buckets, requests to data buckets, ECR API calls through the NAT "
+    "(small), the account's free 5 GB of "
     "CloudWatch Logs (not credited: an upper bound). ALB access logs are off."
 )
 WIDTH = 100  # the widest report: longer lines read worse, whatever the terminal

@@ -1,5 +1,6 @@
 """Line items billed once per stack: the NAT, the pipeline, the registry, secrets, and
-the account's free tiers (alarms, data out) credited once against the stages' use."""
+the account's free tiers (alarms, data out, DynamoDB storage) credited once against the
+stages' use."""
 
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ CODEBUILD_PRICE: dict[str, PriceKey] = {
 FREE_TIER_CREDITS = {
     "cloudwatch_alarm_month": "CloudWatch alarms free tier (per account)",
     "data_transfer_out_gb": "Data out free tier (per account)",
+    "dynamodb_storage_gb_month": "DynamoDB storage free tier (per account)",
 }
 
 
 def shared_items(ir: StackIR, prices: PriceTable, credited: Mapping[str, float]) -> list[LineItem]:
     """Every shared line item; `credited` sums, per price key, the stages' quantities billed
-    beyond that price's per-account free tier (alarms, data out)."""
+    beyond that price's per-account free tier (alarms, data out, table storage)."""
     return [
         *_nat(ir, prices),
         *_pipeline(ir, prices),

@@ -1,4 +1,4 @@
-"""Line items of one stage: its front door, compute, alarms, logs and network traffic.
+"""Line items of one stage: its front door, compute, alarms, logs, network traffic and stores.
 
 Every stage is priced at its own traffic profile (`stages[].traffic`, else the stack's).
 Counts come from `counts`, so the bill follows what the back end emits.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from compiler.cost.counts import alarms_created, instances_for, stage_public_ipv4
+from compiler.cost.data_items import data_items
 from compiler.cost.lines import LineItem, at_marginal_rate, instance_hours, priced
 from compiler.cost.network_items import network_items
 from compiler.cost.prices import AssumptionKey, PriceTable
@@ -32,6 +33,7 @@ def stage_items(
         *_alarms(stage, prices),
         *_logs("Service logs", "log_kb_per_request", traffic, prices),
         *network_items(stage, network, traffic, prices, tasks),
+        *data_items(stage.data, traffic, prices),
     ]
 
 
