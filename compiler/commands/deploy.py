@@ -99,7 +99,8 @@ def _note_remembered(where: Where, spec: Path) -> None:
 
 
 def _run(kind: str, source: Path, out_root: Path, yes: bool, as_json: bool,
-         create_bucket: bool, **options: Any) -> int:  # fmt: skip
+         create_bucket: bool, allow_data_replacement: bool = False,
+         **options: Any) -> int:  # fmt: skip
     from compiler.deploy.flow import Io, Options, run_deploy, run_diff
     from compiler.deploy.settings import Remembered, remember
 
@@ -111,8 +112,9 @@ def _run(kind: str, source: Path, out_root: Path, yes: bool, as_json: bool,
     aws = session(where)
     out, err = consoles()
     opts = Options(
-        where.stack_name, where.bucket, where.prefix, create_bucket, yes, as_json, _price_change
-    )
+        where.stack_name, where.bucket, where.prefix, create_bucket, yes, as_json, _price_change,
+        allow_data_replacement=allow_data_replacement,
+    )  # fmt: skip
     flow = run_deploy if kind == "deploy" else run_diff
     done = flow(aws, bundle, opts, Io(out, err, _confirm))
     if kind == "deploy" and spec is not None and done.bucket:
@@ -151,13 +153,20 @@ _JSON = click.option(
 @_OUT
 @_CREATE
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@click.option(
+    "--allow-data-replacement",
+    is_flag=True,
+    help="Deploy even a change that replaces a table, bucket or database with a new, empty "
+    "one (the old one is kept, not used).",
+)
 @_JSON
 @reporting_errors
 def deploy(source: Path, **options: Any) -> int:
     """Deploy SPEC (compiled first) or a compiled OUTDIR to AWS.
 
     Uploads the templates, creates a change set on the root stack (nested stacks
-    included), shows it, asks, executes it and follows the events to the end. A spec's
+    included), shows it, asks, executes it and follows the events to the end. A change
+    that would replace a data store is refused without --allow-data-replacement. A spec's
     region, bucket, prefix and stack name are remembered in .tinystack/deploy.json.
     SPEC defaults to tinystack.yaml in the current folder.
 

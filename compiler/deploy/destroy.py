@@ -2,9 +2,10 @@
 
 CloudFormation cannot delete a bucket that holds objects, so every object version and
 delete marker of the buckets the stack created goes first (not of retained buckets).
-Resources whose DeletionPolicy keeps them (the ECR repository, log groups) are listed
-afterwards with the command that removes each; `--purge` removes them after a second
-confirmation (data stores only with `--purge-data` too; compiler.deploy.purge).
+Resources whose DeletionPolicy keeps them (the ECR repository, log groups, data tables and
+buckets, a database's final snapshot: kept_stores.py) are listed afterwards with the
+command that removes each; `--purge` removes them after a second confirmation (data
+stores only with `--purge-data` too; compiler.deploy.purge).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from compiler.deploy import changes, report
 from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import STACK_TYPE
 from compiler.deploy.errors import DeployError
+from compiler.deploy.kept_stores import kept_store
 from compiler.deploy.purge import DATA_TYPES, Purged, purge
 from compiler.deploy.values import deployed_template
 from compiler.deploy.watch import last_event_time, watch
@@ -28,7 +30,6 @@ _KEPT = ("Retain", "RetainExceptOnCreate", "Snapshot")
 _REMOVE = {
     "AWS::ECR::Repository": "aws ecr delete-repository --repository-name {id} --force {flags}",
     "AWS::Logs::LogGroup": "aws logs delete-log-group --log-group-name {id} {flags}",
-    "AWS::S3::Bucket": "aws s3 rb s3://{id} --force {flags}",
 }  # fmt: skip
 
 
@@ -169,7 +170,7 @@ def run_destroy(
     out.print(f"deleted stack {stack_name}")
     for gone in (p for p in purged if p.removed):
         out.print(f"purged {gone.resource_type} {escape(gone.physical_id)}", soft_wrap=True)
-    _report_kept(out, left, aws.flags())
+    _report_kept(out, left, aws)
     _report_templates(out, stack_name, state.parameters)
     return 0
 
@@ -189,7 +190,7 @@ def _destroyed_json(
             {
                 "type": r.resource_type,
                 "id": r.physical_id,
-                "remove": _removal(r, aws.flags()),
+                "remove": _removal(aws, r)[1],
                 "data_store": r.resource_type in DATA_TYPES,
             }
             for r in sorted(left, key=lambda r: (r.resource_type, r.physical_id))
@@ -218,17 +219,20 @@ def _report_templates(out: Console, stack_name: str, parameters: dict[str, str])
     )
 
 
-def _removal(resource: Resource, flags: str) -> str:
+def _removal(aws: Aws, resource: Resource) -> tuple[str, str]:
+    """(what is kept, the command that removes it); data stores by kept_stores.py."""
+    store = kept_store(aws, resource.resource_type, resource.physical_id)
+    if store is not None:
+        return store
     command = _REMOVE.get(resource.resource_type, "delete it in the console if unneeded")
-    return command.format(id=resource.physical_id, flags=flags)
+    what = f"{resource.resource_type} {resource.physical_id}"
+    return what, command.format(id=resource.physical_id, flags=aws.flags())
 
 
-def _report_kept(out: Console, kept: list[Resource], flags: str) -> None:
+def _report_kept(out: Console, kept: list[Resource], aws: Aws) -> None:
     if not kept:
         return
     out.print("Retained (not deleted, by design):")
     for r in sorted(kept, key=lambda r: (r.resource_type, r.physical_id)):
-        how = _removal(r, flags)
-        out.print(
-            f"  {r.resource_type} {escape(r.physical_id)}  remove: {escape(how)}", soft_wrap=True
-        )
+        what, how = _removal(aws, r)
+        out.print(f"  {escape(what)}  remove: {escape(how)}", soft_wrap=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.console import Console
 
-from compiler.deploy import changes, report, upload, values
+from compiler.deploy import changes, data_safety, report, upload, values
 from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import Bundle, file_stem
 from compiler.deploy.cost_note import PriceChange, cost_note
@@ -34,6 +34,7 @@ class Options:
     yes: bool
     as_json: bool
     price: PriceChange | None = None  # prices the deployed and new IR for the cost line
+    allow_data_replacement: bool = False  # deploy only: replace data stores when a change does
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,21 @@ def run_diff(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> Done:
         io.out.out(report.summary_json(summary), end="")
     else:
         report.render_summary(io.out, summary, prepared.stack_name)
+        data_safety.render_store_replacements(io.out, data_safety.store_replacements(summary))
         _print_cost(aws, bundle, prepared, opts, io.out)
     _discard(aws, prepared, summary)
     return Done(0, prepared.bucket)
+
+
+def _refuse_store_replacements(
+    aws: Aws, prepared: _Prepared, summary: changes.ChangeSummary, opts: Options, io: Io
+) -> None:
+    """Stop a deploy that would replace a data store unless the user allowed it."""
+    found = data_safety.store_replacements(summary)
+    data_safety.render_store_replacements(io.err if opts.as_json else io.out, found)
+    if found and not opts.allow_data_replacement:
+        _discard(aws, prepared, summary)
+        raise DeployError(data_safety.refusal(found))
 
 
 def _reminders(aws: Aws, state: changes.StackState, io: Io) -> None:
@@ -190,6 +203,7 @@ def run_deploy(aws: Aws, bundle: Bundle, opts: Options, io: Io) -> Done:
     # with --json, stdout carries one document at the end; the person confirming reads stderr
     report.render_summary(io.err if opts.as_json else io.out, summary, prepared.stack_name)
     _print_cost(aws, bundle, prepared, opts, io.err if opts.as_json else io.out)
+    _refuse_store_replacements(aws, prepared, summary, opts, io)
     refusal = None if opts.yes else _refusal(io)
     if refusal is not None:
         # an unanswered prompt is a no: leave no change set (or empty new stack) behind

@@ -89,9 +89,17 @@ def render_summary(console: Console, summary: ChangeSummary, stack_name: str) ->
 def _summary_doc(summary: ChangeSummary | None) -> dict[str, Any]:
     if summary is None:
         return {"changes": False}
+    from compiler.deploy.data_safety import store_replacements
+
+    replaced = [
+        {"stack": r.stack, "logical_id": r.change.logical_id, "type": r.change.resource_type,
+         "why": r.why()}
+        for r in store_replacements(summary)
+    ]  # fmt: skip
     return {
         "changes": True,
         "kind": summary.kind,
+        "data_replacements": replaced,
         "stacks": [
             {
                 "stack": s.label,

@@ -25,7 +25,14 @@ Stacks and change sets (events.py, parsing_fixes.py, nested.py, changesets.py)
 - Listing a stack's resources lists those that exist (moto's lazy map created missing
   ones while listing, e.g. after a rollback).
 - A nested stack's physical ID is its stack ID (moto: its name).
-- DeletionPolicy RetainExceptOnCreate and Snapshot retain on delete, like Retain.
+- DeletionPolicy RetainExceptOnCreate retains on delete, like Retain; Snapshot deletes a
+  DB instance with a final snapshot (stores.py) and retains anything else.
+- A change's Replacement and each property's RequiresRecreation follow the type's
+  create-only properties (cfn-lint's copy of the registry schemas) and the documented
+  replacements the schemas miss, such as a DynamoDB KeySchema (replacement.py); moto
+  marked no change as a replacement.
+- An inline role policy reads back as JSON through GetRolePolicy (moto kept the
+  template's mapping and answered its Python repr).
 
 Stack deletes (deletion.py)
 - Resources are deleted in reverse dependency order (Ref, GetAtt, Sub, DependsOn), each
@@ -55,8 +62,22 @@ it; updates and deletes go the same way (a stack delete removes pipeline, API, a
 - AWS::SNS::Subscription, AWS::EC2::EIPAssociation
 - AWS::Budgets::Budget (budgets.py; replaced on any change)
 - types with no moto backend are recorded only (`RECORDED_TYPES` in handlers.py): the
-  CodeStar/CodeConnections connection, Lambda function URL, bucket and topic policies,
-  security group egress rules.
+  CodeStar/CodeConnections connection, Lambda function URL, topic policies, security
+  group egress rules.
+
+Data stores (stores.py), created through each service's API:
+- AWS::DynamoDB::Table with point-in-time recovery and time to live (moto's model ignored
+  both and could not update a table); a new key schema makes a new table and keeps the old
+  one (UpdateReplacePolicy Retain, which is always honoured here).
+- AWS::RDS::DBSubnetGroup, DBParameterGroup (with its Parameters), DBInstance with
+  ManageMasterUserPassword and the MasterUserSecret.SecretArn attribute (moto's models
+  skipped both and read every engine's port as 3306).
+- AWS::ElastiCache::SubnetGroup, ReplicationGroup (no model in moto), with the
+  PrimaryEndPoint.Address/Port attributes.
+- AWS::S3::Bucket gets its VersioningConfiguration and PublicAccessBlockConfiguration
+  (moto's model ignored them); AWS::S3::BucketPolicy is applied (moto only recorded it),
+  and moto's check of a bucket policy leaves out statements with a Condition, which it
+  ignored (so a TLS-only Deny refused every request).
 
 moto's service models where they differ from AWS (backend_fixes.py)
 - ECR: an image's digest is the sha256 of its manifest (moto hashed its layer digests);
@@ -148,9 +169,10 @@ def install() -> None:
         parsing_fixes,
         pipelines,
         resources,
+        stores,
     )
 
     # deletion before nested: nested.py wraps the ordered ResourceMap.delete it installs
     modules = (events, parsing_fixes, deletion, nested, changesets, custom, resources)
-    for module in (*modules, ecs_deployments, pipelines, ecs_tasks):
+    for module in (*modules, ecs_deployments, pipelines, ecs_tasks, stores):
         module.install()

@@ -1,11 +1,12 @@
 """Change sets as CloudFormation makes them: parameter-aware, nested, executable.
 
 Diffs see parameter changes (through Fn::Sub too, which TemplateURL uses) and carry
-Replacement and property Details; IncludeNestedStacks gives each nested stack its own
-change set; an UPDATE with nothing to change fails as in AWS; executing builds the stack
-from the change set (Outputs included) and a failure rolls it back (events.py). moto
-does all of it synchronously inside the API call, and so does this, unless a test set a
-pace (control.py): then ExecuteChangeSet returns at once and the work goes on in a thread.
+property Details and Replacement (replacement.py: the type's create-only properties);
+IncludeNestedStacks gives each nested stack its own change set; an UPDATE with nothing to
+change fails as in AWS; executing builds the stack from the change set (Outputs included)
+and a failure rolls it back (events.py). moto does all of it synchronously inside the API
+call, and so does this, unless a test set a pace (control.py): then ExecuteChangeSet
+returns at once and the work goes on in a thread.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from moto.utilities.utils import get_partition
 
 from tests.moto_ext import control
 from tests.moto_ext.events import ResourceFailed
+from tests.moto_ext.replacement import replacing_properties
 
 _SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
 
@@ -91,22 +93,39 @@ def _patch_resource_diff() -> None:
 
 def _details(old: dict[str, Any], new: dict[str, Any], changed: set[str]) -> list[Any]:
     old_props, new_props = _normal(old)["Properties"], _normal(new)["Properties"]
+    replacing = replacing_properties(new.get("Type", ""))
     details = []
     for name in sorted(set(old_props) | set(new_props)):
         if old_props.get(name) != new_props.get(name):
-            source = "DirectModification"
+            source, evaluation = "DirectModification", "Static"
         elif _refs(new_props.get(name)) & changed:
-            source = "ParameterReference"
+            # a changed parameter may or may not change the value: CloudFormation says Dynamic
+            source, evaluation = "ParameterReference", "Dynamic"
         else:
             continue
+        recreation = "Never"
+        if name in replacing:
+            recreation = "Always" if evaluation == "Static" else "Conditionally"
         details.append(
             {
-                "Target": {"Attribute": "Properties", "Name": name, "RequiresRecreation": "Never"},
-                "Evaluation": "Static",
+                "Target": {
+                    "Attribute": "Properties",
+                    "Name": name,
+                    "RequiresRecreation": recreation,
+                },
+                "Evaluation": evaluation,
                 "ChangeSource": source,
             }
         )
     return details
+
+
+def _replacement(details: list[Any]) -> str:
+    """The change's Replacement, from its details' RequiresRecreation."""
+    recreations = {d["Target"]["RequiresRecreation"] for d in details}
+    if "Always" in recreations:
+        return "True"
+    return "Conditional" if "Conditionally" in recreations else "False"
 
 
 def _patch_change_set_diff() -> None:
@@ -123,10 +142,10 @@ def _patch_change_set_diff() -> None:
             for name in names:
                 body = new.get(name) or old[name]
                 change = models.Change(action, name, body["Type"])
-                change.replacement = "False" if action == "Modify" else None
                 change.details = (
                     _details(old[name], new[name], changed) if action == "Modify" else []
                 )
+                change.replacement = _replacement(change.details) if action == "Modify" else None
                 change.change_set_id = None
                 changes.append(change)
         return changes

@@ -1,7 +1,8 @@
 """One handler per resource type moto's CloudFormation does not create (`HANDLERS`).
 
 Each creates, updates and deletes its object through the service's API (cfn_api.call),
-so the object lands in moto's backend for that service and its API shows it. Types
+so the object lands in moto's backend for that service and its API shows it. The data
+stores' handlers are in stores.py. Types
 without any moto backend are only recorded (`RECORDED_TYPES`), with the attributes other
 resources read from them.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from tests.moto_ext import control
 from tests.moto_ext.budgets import BUDGET_HANDLERS
 from tests.moto_ext.cfn_api import Ctx, Handler, Props, Result, call, client, deleting
+from tests.moto_ext.stores import STORE_HANDLERS
 
 
 def _deregister_target(pid: str, props: Props, ctx: Ctx) -> None:
@@ -197,7 +199,6 @@ RECORDED_TYPES: dict[str, Handler] = {
     "AWS::CodeStarConnections::Connection": _recorded(_connection_attrs),
     "AWS::CodeConnections::Connection": _recorded(_connection_attrs),
     "AWS::Lambda::Url": _recorded(_function_url_attrs),
-    "AWS::S3::BucketPolicy": _recorded(_plain_attrs),
     "AWS::SNS::TopicPolicy": _recorded(_plain_attrs),
     "AWS::EC2::SecurityGroupEgress": _recorded(_plain_attrs),
 }
@@ -260,4 +261,5 @@ HANDLERS: dict[str, Handler] = {
     "AWS::EC2::EIPAssociation": Handler(create=_eip_association),
     **BUDGET_HANDLERS,
     **RECORDED_TYPES,
+    **STORE_HANDLERS,
 }

@@ -2,7 +2,8 @@
 
 `Fn::GetAtt Child.Outputs.X` reads the child's output; a nested stack's physical ID is its
 stack ID; a changed nested stack is updated in place (moto deleted and recreated it);
-listing resources lists only those that exist; RetainExceptOnCreate and Snapshot retain.
+listing resources lists only those that exist; RetainExceptOnCreate retains, Snapshot
+snapshots a DB instance (stores.py) and retains anything else.
 """
 
 from __future__ import annotations
@@ -78,11 +79,24 @@ def _patch_nested_update() -> None:
     models.Stack.update_from_cloudformation_json = update_from_cloudformation_json
 
 
+def _snapshot_deletes(resource_map: Any) -> None:
+    """DeletionPolicy Snapshot: a type that can take one is deleted with a final snapshot."""
+    from tests.moto_ext.stores import SNAPSHOT_DELETES
+
+    for name, body in resource_map._resource_json_map.items():
+        delete = SNAPSHOT_DELETES.get(body.get("Type", ""))
+        resource = resource_map._parsed_resources.get(name)
+        if body.get("DeletionPolicy") == "Snapshot" and delete and resource is not None:
+            delete(resource.physical_resource_id, resource_map._region_name)
+
+
 def _patch_retained_on_delete() -> None:
-    """RetainExceptOnCreate and Snapshot keep the resource on delete, as Retain does."""
+    """RetainExceptOnCreate keeps the resource on delete, as Retain does; Snapshot keeps a
+    final snapshot of the types that take one (stores.py) and the resource otherwise."""
     original = parsing.ResourceMap.delete
 
     def delete(self: Any) -> None:
+        _snapshot_deletes(self)
         saved = self._resource_json_map
         self._resource_json_map = {
             name: {**body, "DeletionPolicy": "Retain"}

@@ -8,6 +8,7 @@ moto does not support fails its resource instead of being skipped silently.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import yaml
@@ -29,10 +30,18 @@ def _rules_with_ports(props: dict[str, Any]) -> None:
             rule.setdefault("ToPort", -1)
 
 
+def _policies_as_json(props: dict[str, Any]) -> None:
+    # moto keeps an inline policy as given; GetRolePolicy must answer JSON, not a dict's repr
+    for policy in props.get("Policies") or []:
+        if isinstance(policy.get("PolicyDocument"), dict):
+            policy["PolicyDocument"] = json.dumps(policy["PolicyDocument"])
+
+
 # resource type -> fix applied to its resolved properties before moto reads them
 _PROPERTY_FIXES = {
     "AWS::ECS::Service": _desired_count_as_int,
     "AWS::EC2::SecurityGroup": _rules_with_ports,
+    "AWS::IAM::Role": _policies_as_json,
 }
 
 
