@@ -1,7 +1,8 @@
 """Starter blueprints: the catalog in blueprints/ and turning one into a project's files.
 
 A blueprint is a folder `blueprints/<name>/` with a `blueprint.json` (summary, framework,
-port, the shared layers it builds on, the commands its README shows). Layers are folders
+port, the shared layers it builds on, the commands its README shows, and where its items
+live: `store` table, the default, or database). Layers are folders
 whose names start with `_` (`_common`, `_python`, ...): their files are laid down first,
 in order, and the blueprint's own files win over them. A file ending in `.j2` is rendered
 with jinja2 and loses the suffix; every other file is copied byte for byte. Nothing here
@@ -47,6 +48,7 @@ class Blueprint:
     layers: tuple[str, ...]
     commands: tuple[tuple[str, str], ...]  # (install | test | serve, shell command)
     directory: Path
+    store: str = "table"  # what tinystack.yaml declares for the items: table | database
 
     @property
     def sources(self) -> tuple[Path, ...]:
@@ -73,6 +75,7 @@ def _read_blueprint(directory: Path) -> Blueprint:
         layers=tuple(data.get("layers", ())),
         commands=tuple(sorted(data.get("commands", {}).items())),
         directory=directory,
+        store=str(data.get("store", "table")),
     )
 
 
@@ -145,6 +148,7 @@ def render_blueprint(blueprint: Blueprint, stack_name: str) -> tuple[ProjectFile
         "port": blueprint.port,
         "commands": dict(blueprint.commands),
         "schema_ref": SCHEMA_COPY.as_posix(),
+        "store": blueprint.store,
     }
     files = []
     for relative, source in sorted(_source_files(blueprint).items()):

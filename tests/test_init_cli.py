@@ -42,7 +42,8 @@ def test_list_names_every_blueprint_with_one_line_each() -> None:
     result = tsc("init", "--list")
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
-    assert [line.split()[0] for line in lines] == ["django", "express", "fastapi", "flask"]
+    names = ["django", "django-postgres", "express", "fastapi", "flask"]
+    assert [line.split()[0] for line in lines] == names
     assert all(len(line.split()) > 2 for line in lines)  # a summary after each name
 
 

@@ -1,10 +1,11 @@
 """Items, the one resource of this app: validation of request bodies and their storage.
 
-Storage is chosen by environment. Without TABLE_NAME the items live in this process's
-memory (lost on restart, not shared between processes or tasks: fine for a first
-deploy, not for real data). With TABLE_NAME they live in that DynamoDB table, whose
-partition key is the string attribute `id`; AWS_ENDPOINT_URL, when set, points the
-client at another endpoint (DynamoDB Local, moto, LocalStack).
+Storage is chosen by environment. With ITEMS_TABLE (which the stack sets to the name of
+the `items` table that tinystack.yaml declares) the items live in that DynamoDB table,
+whose partition key is the string attribute `id`; AWS_ENDPOINT_URL, when set, points the
+client at another endpoint (DynamoDB Local, moto, LocalStack). Without it, as when you
+run the app on your machine, they live in this process's memory (lost on restart, not
+shared between processes).
 """
 
 from __future__ import annotations
@@ -146,6 +147,6 @@ def _plain(item: dict[str, Any]) -> Item:
 
 
 def store_from_environment() -> Store:
-    """DynamoStore when TABLE_NAME is set, else MemoryStore."""
-    table_name = os.environ.get("TABLE_NAME")
+    """DynamoStore when ITEMS_TABLE is set, else MemoryStore."""
+    table_name = os.environ.get("ITEMS_TABLE")
     return DynamoStore(table_name) if table_name else MemoryStore()

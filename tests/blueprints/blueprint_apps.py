@@ -28,7 +28,10 @@ _PROGRAMS: dict[str, list[str]] = {
     "node": ["node"],
 }
 # Variables of the developer's shell that would change which store the app picks.
-_CLEARED = ("TABLE_NAME", "AWS_ENDPOINT_URL", "WEB_CONCURRENCY", "PORT", "HOST")
+_CLEARED = (
+    "ITEMS_TABLE", "AWS_ENDPOINT_URL", "WEB_CONCURRENCY", "PORT", "HOST",
+    "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "DB_SSLMODE",
+)  # fmt: skip
 
 
 def dockerfile_instructions(text: str) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from compiler.cli import main
 OWN_TESTS: dict[str, list[str]] = {
     "flask": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
     "django": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+    "django-postgres": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
     "fastapi": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
     "express": ["node", "--test"],
 }
@@ -52,7 +53,9 @@ def test_blueprint_passes_its_own_tests(project: Path) -> None:
     assert "pass" in (result.stdout + result.stderr).lower()
 
 
-@pytest.mark.parametrize("project", ["flask", "express", "django", "fastapi"], indirect=True)
+@pytest.mark.parametrize(
+    "project", ["flask", "express", "django", "fastapi", "django-postgres"], indirect=True
+)
 def test_compiled_templates_lint_clean(project: Path, tmp_path: Path) -> None:
     compiled = CliRunner().invoke(
         main, ["compile", str(project / "tinystack.yaml"), "--out", str(tmp_path)]

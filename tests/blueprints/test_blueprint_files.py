@@ -103,7 +103,8 @@ def test_dependencies_are_pinned(blueprint: Blueprint) -> None:
             for line in files["requirements.txt"].decode().splitlines()
             if line.strip() and not line.startswith("#")
         ]
-        assert lines and all(re.fullmatch(r"[a-z0-9_.-]+==[0-9][\w.]*", ln) for ln in lines)
+        pinned = r"[a-z0-9_.-]+(\[[a-z0-9_,-]+\])?==[0-9][\w.]*"  # extras allowed: psycopg[binary]
+        assert lines and all(re.fullmatch(pinned, ln) for ln in lines)
     else:
         declared = json.loads(files["package.json"])["dependencies"]
         locked = json.loads(files["package-lock.json"])["packages"]

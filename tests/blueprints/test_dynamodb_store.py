@@ -1,6 +1,6 @@
 """The DynamoDB store of every blueprint against moto's server on 127.0.0.1 (no patching).
 
-Each app runs as its own server process with TABLE_NAME and AWS_ENDPOINT_URL set, keeps
+Each app runs as its own server process with ITEMS_TABLE and AWS_ENDPOINT_URL set, keeps
 the whole HTTP contract, and the table read back through boto3 holds what it wrote.
 """
 
@@ -16,6 +16,10 @@ import pytest
 from blueprint_apps import call, check_contract, running_app
 from moto.server import ThreadedMotoServer
 
+from compiler.blueprints import list_blueprints
+
+# the blueprints whose tinystack.yaml declares an `items` table (django-postgres: a database)
+TABLE_BLUEPRINTS = [b.name for b in list_blueprints() if b.store == "table"]
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -50,9 +54,10 @@ def make_table(endpoint: str, name: str) -> Any:
     )
 
 
+@pytest.mark.parametrize("project", TABLE_BLUEPRINTS, indirect=True)
 def test_items_live_in_the_table(project: Path, endpoint: str) -> None:
     table = make_table(endpoint, f"{project.name}-items")
-    env = {**CREDENTIALS, "TABLE_NAME": table.name, "AWS_ENDPOINT_URL": endpoint}
+    env = {**CREDENTIALS, "ITEMS_TABLE": table.name, "AWS_ENDPOINT_URL": endpoint}
     with running_app(project, env) as base:
         check_contract(base)  # leaves exactly one item ("second") behind
         [stored] = table.scan()["Items"]

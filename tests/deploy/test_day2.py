@@ -446,10 +446,11 @@ def test_destroy_takes_the_name_once_and_purge_asks_twice(project: Path) -> None
     assert gone.exit_code == 0, gone.stderr
     doc = json.loads(gone.stdout)  # the questions went to stderr
     assert doc["status"] == "DELETE_COMPLETE"
-    # the source bucket holds the uploaded code: a data store, kept without --purge-data
-    assert [(r["type"], r["id"], r["data_store"]) for r in doc["retained"]] == [
-        ("AWS::S3::Bucket", outputs_before["SourceBucketName"], True)
-    ]
+    # the source bucket holds the uploaded code, and the blueprint declares an items table
+    # per stage: data stores, kept without --purge-data
+    retained = [(r["type"], r["data_store"]) for r in doc["retained"]]
+    assert retained == [("AWS::DynamoDB::Table", True)] * 2 + [("AWS::S3::Bucket", True)]
+    assert doc["retained"][-1]["id"] == outputs_before["SourceBucketName"]
     assert {"type": "AWS::ECR::Repository", "id": repository} in doc["purged"]
     purged_groups = {p["id"] for p in doc["purged"] if p["type"] == "AWS::Logs::LogGroup"}
     remaining = {g["logGroupName"] for g in boto3.client("logs").describe_log_groups()["logGroups"]}

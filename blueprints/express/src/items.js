@@ -1,10 +1,10 @@
 // Items, the one resource of this app: validation of request bodies and their storage.
 //
-// Storage is chosen by environment. Without TABLE_NAME the items live in this process's
-// memory (lost on restart, not shared between tasks: fine for a first deploy, not for
-// real data). With TABLE_NAME they live in that DynamoDB table, whose partition key is
-// the string attribute `id`; AWS_ENDPOINT_URL, when set, points the client at another
-// endpoint (DynamoDB Local, moto, LocalStack).
+// Storage is chosen by environment. With ITEMS_TABLE (which the stack sets to the name of
+// the `items` table that tinystack.yaml declares) the items live in that DynamoDB table,
+// whose partition key is the string attribute `id`; AWS_ENDPOINT_URL, when set, points the
+// client at another endpoint (DynamoDB Local, moto, LocalStack). Without it, as when you
+// run the app on your machine, they live in this process's memory (lost on restart).
 'use strict';
 
 const { randomUUID } = require('node:crypto');
@@ -133,9 +133,9 @@ function plain(item) {
   return { id: String(item.id), title: String(item.title ?? ''), content: String(item.content ?? '') };
 }
 
-// DynamoStore when TABLE_NAME is set, else MemoryStore.
+// DynamoStore when ITEMS_TABLE is set, else MemoryStore.
 function storeFromEnvironment() {
-  const tableName = process.env.TABLE_NAME;
+  const tableName = process.env.ITEMS_TABLE;
   return tableName ? new DynamoStore(tableName) : new MemoryStore();
 }
 
