@@ -307,3 +307,23 @@ def test_no_password_anywhere_in_the_output_folder(tmp_path: Path) -> None:
     assert [rule["SourceSecurityGroupId"] for rule in ingress.values()] == [
         {"Ref": "TaskSecurityGroup"}
     ]
+
+
+def test_under_public_ip_egress_the_stores_stay_in_the_private_subnets() -> None:
+    """SPEC's public-ip egress puts the tasks in the public subnets; the database and cache
+    stay in the private ones (which exist under every egress), reached inside the VPC."""
+    from compiler.cfn.common.names import readable_file
+    from compiler.cfn.stack_set import build_templates
+
+    ir = variant(ALL_STORES, compute="fargate", egress="public-ip")
+    templates = {readable_file(k): t for k, t in build_templates(ir, "yaml").items()}
+    root = resources(templates["root.yaml"])
+    wired = root["StageDev"]["Properties"]["Parameters"]
+    assert wired["PrivateSubnetIds"] == {"Fn::GetAtt": ["Network", "Outputs.PrivateSubnetIds"]}
+    network = outputs(templates["network.yaml"])
+    private = {ref["Ref"] for ref in network["PrivateSubnetIds"]["Fn::Join"][1]}
+    tasks = {ref["Ref"] for ref in network["TaskSubnetIds"]["Fn::Join"][1]}
+    assert private == {"PrivateSubnet1", "PrivateSubnet2"} and not private & tasks
+    data = templates["data-dev.yaml"]
+    for group in ("AWS::RDS::DBSubnetGroup", "AWS::ElastiCache::SubnetGroup"):
+        assert only(data, group)["SubnetIds"] == {"Fn::Split": [",", {"Ref": "PrivateSubnetIds"}]}
