@@ -34,6 +34,13 @@ def _rule(kind: str, prop: str) -> NamingRule:
          ["is 33 characters; at most 32"]),
         ("AWS::Lambda::Function", "FunctionName", "f" * 64, []),
         ("AWS::IAM::Role", "Policies[].PolicyName", "asg-cleanup", []),
+        ("AWS::RDS::DBInstance", "DBInstanceIdentifier", "a--b-Database-X",
+         ["does not match ^(?!.*--)[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?$"]),
+        ("AWS::RDS::DBInstance", "DBInstanceIdentifier", "tinystack-db-1c2fa620", []),
+        ("AWS::ElastiCache::ReplicationGroup", "ReplicationGroupId", "c" * 41,
+         ["is 41 characters; at most 40"]),
+        ("AWS::RDS::DBSubnetGroup", "DBSubnetGroupName", "default",
+         ["does not match ^(?!default$)[A-Za-z][A-Za-z0-9._ -]*$"]),
     ],
 )  # fmt: skip
 def test_name_problems_say_what_aws_would_refuse(

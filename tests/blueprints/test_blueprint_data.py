@@ -35,7 +35,8 @@ def _compiled(project: Path, out: Path) -> dict[str, dict[str, Any]]:
 
 
 def _statements(service: dict[str, Any], role: str) -> list[dict[str, Any]]:
-    policies = service["Resources"][role]["Properties"]["Policies"]
+    # a role without policies (no store granted by IAM, exec off) grants nothing
+    policies = service["Resources"][role]["Properties"].get("Policies", [])
     return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
 
 

@@ -291,6 +291,7 @@ UNNAMED_TYPES = {
     "AWS::EC2::Instance", "AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::Route",
     "AWS::EC2::RouteTable", "AWS::EC2::Subnet", "AWS::EC2::SubnetRouteTableAssociation",
     "AWS::EC2::VPC", "AWS::EC2::VPCEndpoint", "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::SecurityGroupIngress",
     "AWS::ECS::ClusterCapacityProviderAssociations", "AWS::ElasticLoadBalancingV2::Listener",
     "AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::S3::BucketPolicy",
     "AWS::SNS::Subscription", "AWS::SNS::TopicPolicy", "Custom::AsgCleanup",

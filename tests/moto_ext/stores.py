@@ -33,8 +33,11 @@ from tests.moto_ext.cfn_api import Ctx, Handler, Props, Result, call, client, de
 ID_LIMITS = {"rds": 63, "elasticache": 40}  # identifier lengths the services accept
 
 
-def _identifier(ctx: Ctx, service: str) -> str:
-    """A generated physical name the service accepts: lowercase, within its length."""
+def _identifier(ctx: Ctx, service: str, given: Any = None) -> str:
+    """The name the template sets, else a generated one the service accepts; lowercase, as
+    RDS and ElastiCache store it, within the service's length."""
+    if given:
+        return str(given).lower()
     name = ctx.name.lower().replace("_", "-")
     return name[: ID_LIMITS[service]].rstrip("-")
 
@@ -96,7 +99,7 @@ def _db_subnet_group(props: Props, ctx: Ctx) -> Result:
 
 
 def _db_parameter_group(props: Props, ctx: Ctx) -> Result:
-    name = _identifier(ctx, "rds")
+    name = _identifier(ctx, "rds", props.get("DBParameterGroupName"))
     call(
         "rds",
         ctx.region,
@@ -127,7 +130,7 @@ def _db_attributes(instance: dict[str, Any]) -> dict[str, Any]:
 
 
 def _db_instance(props: Props, ctx: Ctx) -> Result:
-    name = _identifier(ctx, "rds")
+    name = _identifier(ctx, "rds", props.get("DBInstanceIdentifier"))
     made = call(
         "rds",
         ctx.region,
@@ -187,7 +190,7 @@ def _delete_cache_subnet_group(pid: str, props: Props, ctx: Ctx) -> None:
 
 
 def _replication_group(props: Props, ctx: Ctx) -> Result:
-    name = _identifier(ctx, "elasticache")
+    name = _identifier(ctx, "elasticache", props.get("ReplicationGroupId"))
     call("elasticache", ctx.region, "create_replication_group", props, ReplicationGroupId=name)
     found = client("elasticache", ctx.region).describe_replication_groups(ReplicationGroupId=name)[
         "ReplicationGroups"

@@ -8,13 +8,20 @@ master password created and kept by RDS in Secrets Manager (`ManageMasterUserPas
 so no password is in any template or output. `DeletionPolicy`/`UpdateReplacePolicy:
 Snapshot`: deleting the stack by hand completes and leaves a final snapshot; there is no
 deletion protection, which would make that delete fail.
+
+The instance and parameter group are named (`tinystack-...-<stack UUID>`): a generated
+name begins with the stack's, and RDS refuses two hyphens in a row (a stack `a--b`). The
+parameter group's name carries its family, so a new major version (a new family, which
+replaces the group) gets a new name and the replacement can proceed.
 """
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Output, Ref, Split, Template, ec2, rds
+from troposphere import GetAtt, Output, Ref, Split, Template, rds
 
+from compiler.cfn.common.names import unique_name
 from compiler.cfn.common.outputs import NetworkOut
+from compiler.cfn.common.security_group import security_group
 from compiler.cfn.common.tagging import tag_list
 from compiler.cfn.data.outputs import DataOut
 from compiler.ir.model import DatabaseIR, StackIR, StageIR
@@ -33,7 +40,7 @@ def _network(template: Template, ir: StackIR, stage: StageIR) -> None:
         )
     )
     template.add_resource(
-        ec2.SecurityGroup(
+        security_group(
             "DatabaseSecurityGroup",
             GroupDescription=f"{stage.names.prefix} database: its port from the stage tasks only",
             VpcId=Ref(NetworkOut.VPC_ID.value),
@@ -46,6 +53,10 @@ def _parameter_group(template: Template, ir: StackIR, db: DatabaseIR) -> None:
     template.add_resource(
         rds.DBParameterGroup(
             "DatabaseParameterGroup",
+            # RDS names take letters, digits and single hyphens: mysql8.0 -> mysql8-0
+            DBParameterGroupName=unique_name(
+                f"tinystack-{db.parameter_group_family}".replace(".", "-")
+            ),
             Description=f"{db.engine} {db.version}: connections without TLS are refused",
             Family=db.parameter_group_family,
             Parameters=dict(db.tls_parameters),
@@ -57,6 +68,7 @@ def _parameter_group(template: Template, ir: StackIR, db: DatabaseIR) -> None:
 def _instance(ir: StackIR, db: DatabaseIR) -> rds.DBInstance:
     return rds.DBInstance(
         DATABASE,
+        DBInstanceIdentifier=unique_name("tinystack-db"),
         DeletionPolicy="Snapshot",
         UpdateReplacePolicy="Snapshot",
         Engine=db.engine,
