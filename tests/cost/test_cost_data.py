@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from cost_specs import lowered
 
 from compiler.cli import main
+from compiler.cost.change import cost_change
 from compiler.cost.estimate import estimate_cost
 from compiler.cost.options import cheaper_options
 from compiler.cost.prices import PriceTableError, builtin_prices, load_prices
@@ -167,3 +168,53 @@ def test_every_store_rate_has_its_source_and_covers_every_size_the_spec_accepts(
     for engine in ("postgres", "mysql"):
         assert set(PRICES["rds_hourly"]["rates"][engine]) == set(database_classes())
     assert set(PRICES["elasticache_hourly"]["rates"]) == set(cache_node_types())
+
+
+def test_each_stage_prices_its_tables_at_its_own_traffic() -> None:
+    stages = [{"name": "dev", "traffic": {"requests_per_month": 4_000}}, {"name": "prod"}]
+    ir = lowered(
+        traffic={"requests_per_month": 8_000_000}, data={"tables": {"items": {}}}, stages=stages
+    )
+    dev, prod = estimate_cost(ir, builtin_prices()).stages
+    reads = {s.name: {i.what: i.quantity for i in s.items}["DynamoDB table items: reads"]
+             for s in (dev, prod)}  # fmt: skip
+    # million read units: requests x reads per request
+    assert reads == {"dev": pytest.approx(0.004), "prod": pytest.approx(8.0)}
+
+
+def test_diff_names_a_larger_database_as_its_items_moving() -> None:
+    before = lowered(data={"database": {"storage_gb": 50}})
+    after = lowered(data={"database": {"instance_class": "db.t4g.small", "storage_gb": 100}})
+    change = cost_change(before, after)
+    moved = {c.describe(): round(c.delta_usd, 2) for c in change.moved}
+    rds = PRICES["rds_hourly"]["rates"]["postgres"]
+    assert moved == {
+        "RDS postgres db.t4g.small instead of db.t4g.micro": round(
+            730 * (rds["db.t4g.small"] - rds["db.t4g.micro"]), 2
+        ),
+        "RDS gp3 storage 100 GB instead of 50 GB": round(50 * _rate("rds_gp3_gb_month"), 2),
+        # 2% of the storage a day for 7 days: 7 GB more beyond the free share
+        "RDS backups": round(7 * _rate("rds_backup_gb_month"), 2),
+    }
+
+
+def test_with_the_free_tiers_used_table_storage_is_billed_from_the_first_gb() -> None:
+    ir = lowered(data={"tables": {"items": {}, "orders": {}}})
+    used = estimate_cost(ir, builtin_prices().with_free_tiers_used())
+    assert not [i for i in used.shared if i.what.startswith("DynamoDB storage free tier")]
+    storage = [i for i in used.stages[0].items if i.what.endswith(": storage")]
+    assert sum(i.monthly_usd for i in storage) == pytest.approx(2 * 0.25)
+    # with them available, the same 2 GB are credited once in the shared part
+    available = estimate_cost(ir, builtin_prices())
+    [credit] = [i for i in available.shared if i.what.startswith("DynamoDB storage free tier")]
+    assert (credit.quantity, credit.monthly_usd) == (pytest.approx(2), pytest.approx(-2 * 0.25))
+
+
+def test_the_auto_budget_makes_room_for_the_stores() -> None:
+    alarms = {"emails": ["ops@example.com"], "monthly_budget": "auto"}
+    plain = lowered(alarms=alarms).alarms.monthly_budget
+    stored = lowered(alarms=alarms, data={"database": {}}).alarms.monthly_budget
+    assert plain is not None and stored is not None
+    # the database alone: the instance (730 x $0.016), 20 GB of gp3 and its secret
+    database = 730 * 0.016 + 20 * _rate("rds_gp3_gb_month") + 0.40
+    assert stored.amount_usd - plain.amount_usd == pytest.approx(1.25 * database, abs=1)
