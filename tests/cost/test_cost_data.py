@@ -90,7 +90,8 @@ def test_every_store_has_its_lines_with_their_arithmetic(tmp_path: Path) -> None
 def test_the_text_report_shows_each_store_and_the_assumptions(tmp_path: Path) -> None:
     spec = tmp_path / "tinystack.yaml"
     spec.write_text(ALL_FOUR)
-    out = CliRunner().invoke(main, ["cost", str(spec)]).stdout
+    # at the widest report, so no line this looks for is wrapped
+    out = CliRunner().invoke(main, ["cost", str(spec)], env={"COLUMNS": "100"}).stdout
     for line in ("DynamoDB table items: reads", "RDS postgres db.t4g.micro", "ElastiCache valkey",
                  "S3 bucket uploads: storage"):  # fmt: skip
         assert line in out
