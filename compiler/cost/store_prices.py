@@ -20,9 +20,7 @@ class StoreRateError(Exception):
 @dataclass(frozen=True)
 class StoreRates:
     database: Mapping[str, Mapping[str, float]]  # engine -> instance class -> per hour
-    database_source: str
     cache: Mapping[str, float]  # node type -> per hour
-    cache_source: str
 
     def database_hourly(self, origin: str, engine: str, instance_class: str) -> float:
         """The hourly rate of one instance of `instance_class` running `engine`."""
@@ -69,7 +67,5 @@ def parse_store_rates(data: Mapping[str, Any], origin: str, check: bool) -> Stor
     }
     return StoreRates(
         database=MappingProxyType(database),
-        database_source=str(rds["source"]),
         cache=MappingProxyType({k: float(v) for k, v in sorted(cache["rates"].items())}),
-        cache_source=str(cache["source"]),
     )
