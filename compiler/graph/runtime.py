@@ -1,6 +1,6 @@
 """One stage's runtime in the picture: the front door, the ECS cluster and its capacity,
-the service, and the alarms that scale it and notify. `STAGE_PARTS` lists the builders:
-a new kind of per-stage component (data stores) is one more entry."""
+the service, the alarms that scale it and notify, and its data stores. `STAGE_PARTS`
+lists the builders: a new kind of per-stage component is one more entry."""
 
 from __future__ import annotations
 
@@ -167,5 +167,42 @@ def alarms(ir: StackIR, stage: StageIR) -> Part:
     return components, flows
 
 
+# How the picture names each engine (the IR keeps the API's names).
+ENGINE_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "valkey": "Valkey"}
+
+
+def data_stores(ir: StackIR, stage: StageIR) -> Part:
+    """The stage's stores (its data-<stage> stack), each reached by the service: what
+    flows is named by the variable that gives the service its coordinates."""
+    s, data = stage.name, stage.data
+    reached: list[tuple[Component, str]] = []
+    for table in data.tables:
+        keys = f"key {table.partition_key}" + (f", sort {table.sort_key}" if table.sort_key else "")
+        ttl = (f"TTL {table.ttl_attribute}",) if table.ttl_attribute else ()
+        label = ("DynamoDB table", table.key, keys, "on demand, PITR", *ttl)
+        reached.append((Component(f"{s}_table_{table.key}", "table", label), table.variable))
+    db = data.database
+    if db is not None:
+        size = f"{db.instance_class}{', Multi-AZ' if db.multi_az else ''}"
+        kept = f"{db.storage_gb} GB, backups {db.backup_retention_days} days"
+        label = (f"RDS {ENGINE_NAMES[db.engine]} {db.version}", size, kept, "TLS only")
+        reached.append((Component(f"{s}_database", "database", label), f"SQL, TLS :{db.port}"))
+    cache = data.cache
+    if cache is not None:
+        label = (f"ElastiCache {ENGINE_NAMES[cache.engine]}", cache.node_type, "one node, TLS")
+        reached.append((Component(f"{s}_cache", "cache", label), f"TLS :{cache.port}"))
+    for bucket in data.buckets:
+        label = ("S3 bucket", bucket.key, "versioned, private")
+        reached.append((Component(f"{s}_bucket_{bucket.key}", "bucket", label), bucket.variable))
+    service = f"{s}_service"
+    flows = tuple(Flow(service, store.id, what) for store, what in reached)
+    return tuple(store for store, _ in reached), flows
+
+
 # Drawn in this order inside each stage's group.
-STAGE_PARTS: tuple[Callable[[StackIR, StageIR], Part], ...] = (front_door, compute, alarms)
+STAGE_PARTS: tuple[Callable[[StackIR, StageIR], Part], ...] = (
+    front_door,
+    compute,
+    alarms,
+    data_stores,
+)

@@ -3,7 +3,8 @@
 Components and flows are listed by hand from issue 18's list (source, pipeline with Build,
 approvals and a Release per stage, ECR, the front door, the ECS cluster and its capacity,
 the service, alarms feeding Application Auto Scaling and SNS, the VPC with its subnets
-per zone and the egress), not read back from compiler/graph.
+per zone and the egress) and issue 17's stores (each stage's tables, database, cache and
+buckets, reached by its service), not read back from compiler/graph.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ EC2_SPEC: dict[str, Any] = {
 }
 
 # Hyperscale (ALB) on Fargate, an S3 source fed by a GitLab webhook, three zones with a
-# NAT gateway each, two stages, a custom domain on prod.
+# NAT gateway each, two stages, a custom domain on prod; every kind of store, per stage,
+# prod's database larger and multi-AZ.
 FARGATE_SPEC: dict[str, Any] = {
     "version": 1,
     "name": "shop-api",
@@ -39,6 +41,12 @@ FARGATE_SPEC: dict[str, Any] = {
     "compute": {"type": "fargate"},
     "scaling": {"min": 2, "max": 20, "cpu_percent": 60, "policy": "target-tracking"},
     "network": {"cidr": "10.30.0.0/16", "availability_zones": 3, "nat": "per-az"},
+    "data": {
+        "tables": {"orders": {"sort_key": "created"}},
+        "database": {},
+        "cache": {},
+        "buckets": {"uploads": {}},
+    },
     "source": {
         "provider": "s3",
         "webhook": {
@@ -53,6 +61,7 @@ FARGATE_SPEC: dict[str, Any] = {
         {
             "name": "prod",
             "approval": True,
+            "data": {"database": {"instance_class": "db.t4g.small", "multi_az": True}},
             "endpoint": {
                 "domain": {
                     "name": "api.shop.example.com",
@@ -91,8 +100,10 @@ FARGATE_COMPONENTS = (
     | {"webhook", "source_bucket", "release_staging", "approval_prod", "release_prod"}
     | _stage("staging", ("alb",), ("fargate",))
     | _stage("prod", ("domain", "alb"), ("fargate",))
+    | {f"{s}_{store}" for s in ("staging", "prod")
+       for store in ("table_orders", "database", "cache", "bucket_uploads")}
     | _zones(3, 3)
-)
+)  # fmt: skip
 
 # The flows the issue names: push -> pipeline, image -> ECR, release -> service,
 # request -> front door -> tasks, alarm -> scaling (and alarm -> SNS).
@@ -137,6 +148,11 @@ FARGATE_FLOWS = {
     ("prod_scaling_alarms", "alarm", "prod_autoscaling"),
     ("prod_health_alarms", "alarm", "prod_topic"),
     *{(f"zone{z}_private", "egress", f"zone{z}_nat") for z in (1, 2, 3)},
+    # the service reaches each store by the variable (or the port) that names it
+    ("staging_service", "ORDERS_TABLE", "staging_table_orders"),
+    ("staging_service", "UPLOADS_BUCKET", "staging_bucket_uploads"),
+    ("prod_service", "SQL, TLS :5432", "prod_database"),
+    ("prod_service", "TLS :6379", "prod_cache"),
 }
 
 # Text a reader must find in the picture: the decisions of the spec.
@@ -149,4 +165,6 @@ FARGATE_DECISIONS = (
     "1 vCPU, 2048 MiB", "1..4 tasks (desired 1)", "2..20 tasks (desired 2)",
     "holds CPU at 60%", "api.shop.example.com", "Z0123456789ABCDEFGHIJ", "Fargate",
     "stage staging: $", "stage prod, after approval: $", "GitLab acme/shop",
+    "DynamoDB table", "key id, sort created", "RDS PostgreSQL 16", "db.t4g.small, Multi-AZ",
+    "ElastiCache Valkey", "S3 bucket",
 )  # fmt: skip
