@@ -143,6 +143,20 @@ def test_mysql_requires_tls_with_its_own_parameter() -> None:
     assert only(data, "AWS::RDS::DBInstance")["Port"] == "3306"
 
 
+def test_an_engine_change_names_a_new_instance_and_a_size_change_keeps_the_name() -> None:
+    """CloudFormation cannot replace a resource whose name the template sets without a new
+    name; Engine is a replacement property of AWS::RDS::DBInstance, the sizes are not."""
+
+    def name(database: dict[str, Any]) -> Any:
+        data = _templates(variant({"database": database}))["data-dev"]
+        return only(data, "AWS::RDS::DBInstance")["DBInstanceIdentifier"]
+
+    postgres = name({"engine": "postgres"})
+    assert name({"engine": "mysql"}) != postgres
+    bigger = {"engine": "postgres", "instance_class": "db.t4g.small", "storage_gb": 50}
+    assert name({**bigger, "multi_az": True, "version": "17"}) == postgres
+
+
 def test_stage_sizes_differ_and_multi_az_is_per_stage() -> None:
     prod = {"database": {"multi_az": True, "instance_class": "db.t4g.small"}}
     ir = variant(

@@ -68,7 +68,9 @@ def _parameter_group(template: Template, ir: StackIR, db: DatabaseIR) -> None:
 def _instance(ir: StackIR, db: DatabaseIR) -> rds.DBInstance:
     return rds.DBInstance(
         DATABASE,
-        DBInstanceIdentifier=unique_name("tinystack-db"),
+        # a new engine replaces the instance, and CloudFormation replaces only what it can
+        # name anew: the engine is in the name (sizes and versions change in place)
+        DBInstanceIdentifier=unique_name(f"tinystack-db-{db.engine}"),
         DeletionPolicy="Snapshot",
         UpdateReplacePolicy="Snapshot",
         Engine=db.engine,
