@@ -25,10 +25,10 @@ DERIVATION = {
     ACTIVE_PER_MINUTE: "derived: new connections per second x 60",
 }
 NOT_PRICED = (
-    "  Not priced: Lambda invocations of the stack's helper functions (within the free tier), "
-    "the pipeline's S3 buckets, requests to data buckets, ECR API calls through the NAT "
-    "(small), the account's free 5 GB of "
-    "CloudWatch Logs (not credited: an upper bound). ALB access logs are off."
+    "  Not priced: Lambda invocations and logs of the stack's helper functions (within the "
+    "free tier), the pipeline's S3 buckets, requests to data buckets, ECR API calls through "
+    "the NAT (small), the account's free 5 GB of CloudWatch Logs (not credited: an upper "
+    "bound). ALB access logs are off."
 )
 WIDTH = 100  # the widest report: longer lines read worse, whatever the terminal
 NARROWEST = 60
