@@ -15,12 +15,25 @@ and the tests (CloudFormation and cfn-lint read short forms themselves).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import yaml
-from yaml.events import ScalarEvent
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.representer import SafeRepresenter
+from yaml.resolver import Resolver
 
 # full name -> short form, as the AWS intrinsic function reference lists them
 SHORT_FORMS: dict[str, str] = {
@@ -32,7 +45,7 @@ SHORT_FORMS: dict[str, str] = {
     "Fn::Transform": "!Transform",
 }  # fmt: skip
 WIDTH = 100
-_STR = "tag:yaml.org,2002:str"
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 # scalars other than strings as PyYAML writes them (its representer's own methods: calling
 # them directly skips represent_data, which keeps every object it sees for aliases)
 _REPRESENTER = SafeRepresenter()
@@ -42,6 +55,8 @@ _SCALARS = {
     float: SafeRepresenter.represent_float,
     type(None): SafeRepresenter.represent_none,
 }
+# first character -> (tag, pattern): how YAML reads a plain scalar that is not a string
+_IMPLICIT: dict[str | None, list[tuple[str, Any]]] = Resolver.yaml_implicit_resolvers
 
 
 class _PurePythonDumper(yaml.SafeDumper):
@@ -70,44 +85,70 @@ _DUMPER: Any = yaml.CSafeDumper if yaml.__with_libyaml__ else _PurePythonDumper
 
 def dump_template(data: Any) -> str:
     """YAML text of `data` with short-form intrinsics; mappings keep their order."""
-    text: str = yaml.serialize(_node(data), Dumper=_DUMPER, width=WIDTH)
+    # Events, not a node tree: serializing nodes asks the Python resolver about every
+    # scalar twice (a third of the writing time); the tags here are decided already.
+    events: list[Event] = [StreamStartEvent(), DocumentStartEvent(explicit=False)]
+    _events(data, None, events)
+    events += [DocumentEndEvent(explicit=False), StreamEndEvent()]
+    text: str = yaml.emit(events, Dumper=_DUMPER, width=WIDTH)
     return text
 
 
-def _node(value: Any) -> Node:
+def _events(value: Any, tag: str | None, out: list[Event]) -> None:
+    """Append the events writing `value`, under `tag` (None: its own kind's, unwritten)."""
     if isinstance(value, str):  # str.__str__: a StrEnum member's plain text, which libyaml wants
-        return ScalarNode(_STR, str.__str__(value), style="|" if "\n" in value else None)
-    if isinstance(value, dict):
-        short = _short_form(value) if len(value) == 1 else None
-        if short is not None:
-            return short
-        pairs = [(ScalarNode(_STR, str.__str__(key)), _node(item)) for key, item in value.items()]
-        return MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
-    if isinstance(value, list):
-        return SequenceNode("tag:yaml.org,2002:seq", [_node(v) for v in value], flow_style=False)
-    node: Node = _SCALARS[type(value)](_REPRESENTER, value)
-    return node
+        text = str.__str__(value)
+        # `!GetAZs ''`: an empty plain scalar after a tag is easy to misread
+        style = "|" if "\n" in text else "'" if tag and not text else None
+        out.append(_scalar(tag or _STR, text, style))
+    elif isinstance(value, dict):
+        if tag is None and len(value) == 1 and _short_form(value, out):
+            return
+        out.append(MappingStartEvent(None, tag or _MAP, tag is None, flow_style=False))
+        for key, item in value.items():
+            out.append(_scalar(_STR, str.__str__(key), None))
+            _events(item, None, out)
+        out.append(MappingEndEvent())
+    elif isinstance(value, list):
+        inline = tag is not None and _inline(value)
+        out.append(SequenceStartEvent(None, tag or _SEQ, tag is None, flow_style=inline))
+        for item in value:
+            _events(item, None, out)
+        out.append(SequenceEndEvent())
+    else:
+        node = _SCALARS[type(value)](_REPRESENTER, value)
+        style = "'" if tag and not node.value else None
+        out.append(_scalar(tag or node.tag, node.value, style))
+
+
+@lru_cache(maxsize=8192)  # keys and many values recur in every template (Type, Ref names)
+def _scalar(tag: str, text: str, style: str | None) -> ScalarEvent:
+    """A scalar whose tag is left unwritten where YAML would read the text back to it
+    (the implicit flags PyYAML's serializer asks its resolver for)."""
+    return ScalarEvent(None, tag, (_read_as(text) == tag, tag == _STR), text, style=style)
+
+
+def _read_as(text: str) -> str:
+    """The tag a plain scalar `text` is read with (Resolver.resolve's implicit lookup)."""
+    resolvers = _IMPLICIT.get(text[:1], []) + _IMPLICIT.get(None, [])
+    return next((tag for tag, pattern in resolvers if pattern.match(text)), _STR)
 
 
 def _is_intrinsic(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in SHORT_FORMS
 
 
-def _short_form(value: dict[str, Any]) -> Node | None:
-    """`{"Ref": "Vpc"}` as `!Ref Vpc`; None when it stays a plain mapping."""
+def _short_form(value: dict[str, Any], out: list[Event]) -> bool:
+    """Append `{"Ref": "Vpc"}` as `!Ref Vpc`; False when it stays a plain mapping."""
     ((name, argument),) = value.items()
     tag = SHORT_FORMS.get(name)
     if tag is None or _is_intrinsic(argument):
-        return None
+        return False
     if name == "Fn::GetAtt" and _dotted(argument):
-        return ScalarNode(tag, ".".join(argument))
-    node = _node(argument)
-    node.tag = tag
-    if isinstance(node, ScalarNode) and node.value == "":
-        node.style = "'"  # `!GetAZs ''`: an empty plain scalar after a tag is easy to misread
-    if isinstance(node, SequenceNode) and _inline(argument):
-        node.flow_style = True
-    return node
+        out.append(_scalar(tag, ".".join(argument), None))
+    else:
+        _events(argument, tag, out)
+    return True
 
 
 def _dotted(argument: Any) -> bool:

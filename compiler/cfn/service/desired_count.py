@@ -24,6 +24,7 @@ from troposphere.cloudformation import CustomResource
 from compiler.cfn.common.inline_function import InlineFunction, add_inline_function
 from compiler.cfn.common.outputs import ClusterOut, RegistryOut
 from compiler.cfn.common.roles import Statement, statement
+from compiler.cfn.render import plain_data
 from compiler.ir.model import StackIR, StageIR
 
 RESOURCE = "DesiredCount"
@@ -75,13 +76,12 @@ def _closure(resources: dict[str, Any]) -> list[str]:
 
 def seal_fingerprint(template: Template) -> None:
     """Set Fingerprint and Inputs once the service stack is complete (see the docstring)."""
-    data = template.to_dict()
-    resources = data["Resources"]
+    resources = plain_data(template.resources)
     inputs = _closure(resources)
     read = set().union(*(_names(resources[name]) for name in inputs))
     raw = json.dumps({name: resources[name] for name in inputs}, sort_keys=True).encode()
     custom = template.resources[RESOURCE]
-    custom.Inputs = [Ref(p) for p in sorted(read & set(data.get("Parameters", {})))]
+    custom.Inputs = [Ref(p) for p in sorted(read & set(template.parameters))]
     custom.Fingerprint = hashlib.sha256(raw).hexdigest()[:16]
 
 
