@@ -61,25 +61,25 @@ def _names(node: Any) -> set[str]:
     return found
 
 
-def _closure(resources: dict[str, Any]) -> list[str]:
-    """READERS and every resource they reach, except this one (whose answer they read)."""
-    seen: set[str] = set()
+def _closure(resources: dict[str, Any]) -> dict[str, Any]:
+    """READERS and every resource they reach, except this one (whose answer they read), as
+    plain data by name, sorted (only these are turned into data: half the stack)."""
+    seen: dict[str, Any] = {}
     todo = list(READERS)
     while todo:
         name = todo.pop()
         if name in seen or name == RESOURCE or name not in resources:
             continue
-        seen.add(name)
-        todo += _names(resources[name])
-    return sorted(seen)
+        seen[name] = plain_data(resources[name])
+        todo += _names(seen[name])
+    return dict(sorted(seen.items()))
 
 
 def seal_fingerprint(template: Template) -> None:
     """Set Fingerprint and Inputs once the service stack is complete (see the docstring)."""
-    resources = plain_data(template.resources)
-    inputs = _closure(resources)
-    read = set().union(*(_names(resources[name]) for name in inputs))
-    raw = json.dumps({name: resources[name] for name in inputs}, sort_keys=True).encode()
+    inputs = _closure(template.resources)
+    read = set().union(*map(_names, inputs.values()))
+    raw = json.dumps(inputs, sort_keys=True).encode()
     custom = template.resources[RESOURCE]
     custom.Inputs = [Ref(p) for p in sorted(read & set(template.parameters))]
     custom.Fingerprint = hashlib.sha256(raw).hexdigest()[:16]
