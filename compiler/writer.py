@@ -128,16 +128,28 @@ def _staging(out_dir: Path) -> Iterator[Path]:
         os.close(fd)
 
 
+def _leftovers(out_dir: Path) -> dict[str, list[Path]]:
+    """The `.<name>.new-*` and `.<name>.old-*` folders beside `out_dir`, sorted, from one
+    listing (a batch's output root holds a folder per stack: each listing costs)."""
+    names = os.listdir(out_dir.parent)
+    found = {}
+    for kind in ("new", "old"):
+        prefix = f".{out_dir.name}.{kind}-"
+        found[kind] = sorted(out_dir.parent / name for name in names if name.startswith(prefix))
+    return found
+
+
 def _clear_orphans(out_dir: Path) -> None:
     """Remove what killed runs left beside `out_dir` (called with the output root locked)."""
-    for leftover in sorted(out_dir.parent.glob(f".{out_dir.name}.new-*")):
+    left = _leftovers(out_dir)
+    for leftover in left["new"]:
         try:
             with _flocked(leftover, blocking=False) as orphan:
                 if orphan:
                     shutil.rmtree(leftover, ignore_errors=True)
         except FileNotFoundError:  # its live writer removed it since the listing
             continue
-    for old in sorted(out_dir.parent.glob(f".{out_dir.name}.old-*")):
+    for old in left["old"]:
         if out_dir.exists():  # a fallback swap killed half way keeps the old folder here
             shutil.rmtree(old, ignore_errors=True)
         else:
