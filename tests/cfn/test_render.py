@@ -12,13 +12,14 @@ from troposphere.ec2 import Subnet
 from compiler.cfn.render import plain_data, render_template
 from compiler.cfn.stack_set import build_templates
 from compiler.compile import read_stack
+from tests.golden.golden_outputs import cases
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+SPECS = {case.name: case.spec for case in cases() if not case.name.startswith("bad-")}
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
-def test_plain_data_is_troposphere_to_dict(example: Path) -> None:
-    ir, _ = read_stack(example)
+@pytest.mark.parametrize("spec", SPECS.values(), ids=SPECS.keys())
+def test_plain_data_is_troposphere_to_dict(spec: Path) -> None:
+    ir, _ = read_stack(spec)
     assert ir is not None
     for name, template in build_templates(ir, "yaml").items():
         assert plain_data(template) == template.to_dict(), name
