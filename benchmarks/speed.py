@@ -3,7 +3,7 @@
 Run it with the interpreter whose `tsc` you measure; the issue's figures come from a wheel
 install with compiled bytecode in a scratch venv (see benchmarks/README.md):
 
-    python benchmarks/speed.py [--runs 9] [--max-specs 1000] [--jobs 2]
+    python benchmarks/speed.py [--runs 9] [--max-specs 1000] [--jobs 2] [--work /dev/shm]
 
 Prints three tables and exits 0. Cold rows alternate between commands run after run, so
 a burst of load from elsewhere spreads over all of them; `python -c pass` beside them is
@@ -173,6 +173,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-specs", type=int, default=1000, help="largest spec count")
     parser.add_argument("--jobs", type=int, default=2, help="--jobs of the many-specs CLI rows")
     parser.add_argument("--inner", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--work", type=Path, help="folder for specs and outputs (e.g. /dev/shm: no disk)"
+    )
     args = parser.parse_args(argv)
     if args.inner:
         compile_folder_in_process(*args.inner)
@@ -184,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(f"no tsc beside {sys.executable}: install tinystack in this venv")
     print(f"tsc: {tsc}\ncompiler: {Path(compiler.__file__).parent}\npython: {sys.version}")
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()}\n")
-    with tempfile.TemporaryDirectory(prefix="tsc-bench-") as tmp:
+    print(f"work: {args.work or tempfile.gettempdir()}")
+    with tempfile.TemporaryDirectory(prefix="tsc-bench-", dir=args.work) as tmp:
         work = Path(tmp)
         cold_table(tsc, args.runs, work)
         in_process_table(args.runs, work)

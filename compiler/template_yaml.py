@@ -94,29 +94,40 @@ def dump_template(data: Any) -> str:
     return text
 
 
+# Events carry no state of their own, so the common ones are made once and shared.
+_BLOCK_MAP = MappingStartEvent(None, _MAP, True, flow_style=False)
+_MAP_END, _SEQ_END = MappingEndEvent(), SequenceEndEvent()
+
+
 def _events(value: Any, tag: str | None, out: list[Event]) -> None:
     """Append the events writing `value`, under `tag` (None: its own kind's, unwritten)."""
-    if isinstance(value, str):  # str.__str__: a StrEnum member's plain text, which libyaml wants
+    kind = type(value)
+    if kind is dict:
+        if tag is None:
+            if len(value) == 1 and _short_form(value, out):
+                return
+            out.append(_BLOCK_MAP)
+        else:
+            out.append(MappingStartEvent(None, tag, False, flow_style=False))
+        for key, item in value.items():
+            out.append(_scalar(_STR, str.__str__(key), None))
+            _events(item, None, out)
+        out.append(_MAP_END)
+    elif isinstance(value, str):  # str.__str__: a StrEnum member's plain text, which libyaml wants
         text = str.__str__(value)
         # `!GetAZs ''`: an empty plain scalar after a tag is easy to misread
         style = "|" if "\n" in text else "'" if tag and not text else None
         out.append(_scalar(tag or _STR, text, style))
-    elif isinstance(value, dict):
-        if tag is None and len(value) == 1 and _short_form(value, out):
-            return
-        out.append(MappingStartEvent(None, tag or _MAP, tag is None, flow_style=False))
-        for key, item in value.items():
-            out.append(_scalar(_STR, str.__str__(key), None))
-            _events(item, None, out)
-        out.append(MappingEndEvent())
-    elif isinstance(value, list):
+    elif kind is list:
         inline = tag is not None and _inline(value)
         out.append(SequenceStartEvent(None, tag or _SEQ, tag is None, flow_style=inline))
         for item in value:
             _events(item, None, out)
-        out.append(SequenceEndEvent())
+        out.append(_SEQ_END)
+    elif isinstance(value, (dict, list)):  # a subclass: written as the plain kind
+        _events(dict(value) if isinstance(value, dict) else list(value), tag, out)
     else:
-        node = _SCALARS[type(value)](_REPRESENTER, value)
+        node = _SCALARS[kind](_REPRESENTER, value)
         style = "'" if tag and not node.value else None
         out.append(_scalar(tag or node.tag, node.value, style))
 
