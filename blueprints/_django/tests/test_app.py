@@ -1,4 +1,4 @@
-"""The app's HTTP contract through Django's test client (in-memory store)."""
+"""The app's HTTP contract through Django's test client (the same for every Django blueprint)."""
 
 from __future__ import annotations
 
