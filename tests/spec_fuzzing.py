@@ -31,6 +31,7 @@ from hypothesis_jsonschema import from_schema
 
 from compiler.compile import compile_ir
 from compiler.cost.choice import settle_auto_endpoints
+from compiler.data.store_tables import cache_node_types, database_classes
 from compiler.data.tables import instance_types
 from compiler.diagnostics import Diagnostic, has_errors
 from compiler.ir.lower import lower
@@ -62,9 +63,9 @@ def as_loaded(node: Any) -> Any:
     return out
 
 
-def steered_schema() -> dict[str, Any]:
-    """The language schema, narrowed where random values would nearly always fail a
-    semantic check, so that most generated specs compile."""
+def narrowed_schema() -> dict[str, Any]:
+    """A copy of the language schema, narrowed where random values would nearly always
+    fail a semantic check, so that most generated specs get through lowering."""
     schema = copy.deepcopy(load_schema())
     defs, props = schema["$defs"], schema["properties"]
     defs["compute"]["properties"]["instance_type"] = {"enum": sorted(instance_types())}
@@ -72,6 +73,20 @@ def steered_schema() -> dict[str, Any]:
     props["app"]["properties"]["memory"] = {"enum": [512, 1024, 2048]}
     props["network"]["properties"]["cidr"] = {"enum": ["10.0.0.0/16", "192.168.4.0/24"]}
     defs["secrets"]["additionalProperties"] = {"type": "string", "pattern": _ARN}
+    # hypothesis-jsonschema ignores `prefixItems`: it would make the first word anything
+    check = props["app"]["properties"]["health_check"]["properties"]
+    check["command"] = {"enum": [["CMD", "/app/healthcheck"], ["CMD-SHELL", "exit 0"]]}
+    database = defs["database"]["properties"]
+    database["instance_class"] = {"enum": sorted(database_classes())}
+    database["version"] = {"enum": ["16", "17"]}  # postgres, the default engine
+    defs["cache"]["properties"]["node_type"] = {"enum": sorted(cache_node_types())}
+    return schema
+
+
+def steered_schema() -> dict[str, Any]:
+    """The narrowed schema with few names and tags, in the form the front end accepts."""
+    schema = narrowed_schema()
+    props = schema["properties"]
     props["tags"]["maxProperties"] = 3
     # few stack and stage names, so templates that only carry names repeat and are linted
     # once (the mutations still give names of every shape)

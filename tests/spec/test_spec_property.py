@@ -5,7 +5,6 @@ ones get located diagnostics with real paths; garbled YAML never raises.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from typing import Any
@@ -14,74 +13,19 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
+from spec_fuzzing import SpecDumper, as_loaded, narrowed_schema
 
 from compiler.compile import compile_ir, read_stack_text
-from compiler.data.store_tables import cache_node_types, database_classes
-from compiler.data.tables import instance_types
 from compiler.diagnostics import Diagnostic
 from compiler.ir.model import ir_as_dict
 from compiler.spec import check_loaded
 from compiler.spec.language_schema import load_schema
 from compiler.spec.load import load_bytes, load_text
-from compiler.spec.patterns import whole_value
 from compiler.spec.schema_index import walk
 from compiler.template_yaml import load_template
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 
-
-def _steered_schema() -> dict[str, Any]:
-    """The language schema, narrowed where random values would nearly always fail a
-    semantic check, so that many generated specs reach lowering."""
-    schema = copy.deepcopy(load_schema())
-    defs, props = schema["$defs"], schema["properties"]
-    defs["compute"]["properties"]["instance_type"] = {"enum": sorted(instance_types())}
-    props["app"]["properties"]["cpu"] = {"enum": [256, 512, 1024]}
-    props["app"]["properties"]["memory"] = {"enum": [512, 1024, 2048]}
-    props["network"]["properties"]["cidr"] = {"enum": ["10.0.0.0/16", "192.168.4.0/24"]}
-    arn = (
-        "^arn:aws:(ssm:us-east-1:[0-9]{12}:parameter/[a-z]+"
-        "|secretsmanager:eu-west-1:[0-9]{12}:secret:[a-z]+)$"
-    )
-    defs["secrets"]["additionalProperties"] = {"type": "string", "pattern": arn}
-    # hypothesis-jsonschema ignores `prefixItems`: it would make the first word anything
-    check = props["app"]["properties"]["health_check"]["properties"]
-    check["command"] = {"enum": [["CMD", "/app/healthcheck"], ["CMD-SHELL", "exit 0"]]}
-    database = defs["database"]["properties"]
-    database["instance_class"] = {"enum": sorted(database_classes())}
-    database["version"] = {"enum": ["16", "17"]}  # postgres, the default engine
-    defs["cache"]["properties"]["node_type"] = {"enum": sorted(cache_node_types())}
-    return _as_loaded(schema)
-
-
-# The loader refuses control characters (but tab and newline) in any value; the schema
-# leaves that to it, so free text is generated without them.
-_NO_CONTROL = "(?=[^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]*\\Z)"
-
-
-def _as_loaded(node: Any) -> Any:
-    """`node` with patterns in Python's `\\Z` form and free strings free of control
-    characters: what the front end accepts, for a generator that reads Python regexes."""
-    if isinstance(node, list):
-        return [_as_loaded(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {key: _as_loaded(value) for key, value in node.items()}
-    if out.get("type") == "string" and "enum" not in out:
-        out["pattern"] = f"^{_NO_CONTROL}(?:{whole_value(out.get('pattern', ''))})"
-    return out
-
-
-class _Dumper(yaml.SafeDumper):
-    """Quotes strings that YAML 1.2 (our loader) would read as numbers, as PyYAML's 1.1
-    resolver does not know `0o17` or `1e5`."""
-
-
-_Dumper.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^0o[0-7]+$"),
-    list("-+.0123456789"),
-)
 
 # dotted schema paths of keys, and of mappings whose keys are free names
 _KEY_PATHS = {key.path for key in walk(load_schema())}
@@ -109,9 +53,9 @@ _TEMPLATE_URL = re.compile(r"\$\{TemplatePrefix\}([^\s'\"]+)")
 
 
 @SETTINGS
-@given(from_schema(_steered_schema()))
+@given(from_schema(as_loaded(narrowed_schema())))
 def test_valid_specs_compile_or_get_located_diagnostics(data: dict[str, Any]) -> None:
-    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=False, sort_keys=False)
+    text = yaml.dump(data, Dumper=SpecDumper, allow_unicode=False, sort_keys=False)
     loaded, diagnostics = load_text("gen.yaml", text)
     assert diagnostics == [] and loaded is not None
     assert loaded.data == data  # the loader reads back exactly what was written
