@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from project import views
+from project import answers, views
 
 urlpatterns = [
-    path("", views.index),
-    path("ping", views.ping),
+    path("", answers.index),
+    path("ping", answers.ping),
     path("item", views.items),
     path("item/<str:item_id>", views.item),
 ]
 
-handler404 = views.page_not_found
-handler500 = views.server_error
+handler404 = answers.page_not_found
+handler500 = answers.server_error

@@ -1,23 +1,14 @@
-"""The views: a greeting, a health check and CRUD on items (see README.md)."""
+"""CRUD on items (see README.md); the other views are in answers.py."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from items import InvalidItem, parse_item, store_from_environment
+from project.answers import bad_request, not_found
 
 store = store_from_environment()
-
-
-@require_GET
-def index(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"message": "Hello from tinystack and Django!"})
-
-
-@require_GET
-def ping(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
 
 
 @require_http_methods(["GET", "PUT"])
@@ -43,19 +34,3 @@ def item(request: HttpRequest, item_id: str) -> HttpResponse:
         except InvalidItem as error:
             return bad_request(error)
     return JsonResponse(found) if found else not_found(item_id)
-
-
-def bad_request(error: InvalidItem) -> JsonResponse:
-    return JsonResponse({"error": str(error)}, status=400)
-
-
-def not_found(item_id: str) -> JsonResponse:
-    return JsonResponse({"error": f"item '{item_id}' not found"}, status=404)
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
-    return JsonResponse({"error": "not found"}, status=404)
-
-
-def server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"error": "internal server error"}, status=500)
