@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from compiler.commands.conventions import DEFAULT_SPEC
+from compiler.commands.conventions import DEFAULT_SPEC, spec_argument
 from compiler.commands.folders import OUT_FOLDER
 from compiler.commands.stack_target import (
     Where,
@@ -122,10 +122,7 @@ def _run(kind: str, source: Path, out_root: Path, yes: bool, as_json: bool,
     return done.status
 
 
-_SOURCE = click.argument(
-    "source", metavar="[SPEC|OUTDIR]", required=False, default=DEFAULT_SPEC,
-    type=click.Path(path_type=Path),
-)  # fmt: skip
+_SOURCE = spec_argument("source", "SPEC|OUTDIR")
 _OUT = click.option(
     "--out",
     "out_root",

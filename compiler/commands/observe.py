@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from compiler.commands.conventions import DEFAULT_SPEC
+from compiler.commands.conventions import spec_argument
 from compiler.commands.stack_target import (
     aws_options,
     consoles,
@@ -20,7 +20,7 @@ from compiler.commands.stack_target import (
     session,
 )
 
-SPEC = click.argument("spec", required=False, type=click.Path(path_type=Path), default=DEFAULT_SPEC)
+SPEC = spec_argument()
 STAGE = click.option("--stage", help="The stage (default: the only one).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 

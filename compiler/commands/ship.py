@@ -15,9 +15,9 @@ from compiler.commands.observe import JSON, SPEC, STAGE, read_view
 from compiler.commands.stack_target import aws_options, reporting_errors
 
 
-def _say(as_json: bool) -> Any:
+def _progress(line: str) -> None:
     """Progress goes to stderr; with --json, stdout carries one document at the end."""
-    return lambda line: click.echo(line, err=True)
+    click.echo(line, err=True)
 
 
 @click.command()
@@ -39,14 +39,13 @@ def push(spec: Path, no_wait: bool, as_json: bool, **options: Any) -> int:
 
     aws, view = read_view(spec, options, stages=False)
     name = view.output("PipelineName")
-    say = _say(as_json)
-    shipped = ship(aws, name, spec.resolve().parent, COMMIT_FILE, say)
-    say(f"pipeline {name}: execution {shipped.execution_id}")
+    shipped = ship(aws, name, spec.resolve().parent, COMMIT_FILE, _progress)
+    _progress(f"pipeline {name}: execution {shipped.execution_id}")
     outcome = "started"
     if not no_wait:
         order = pipeline.release_order(pipeline.definition(aws, name))
-        outcome = follow(aws, name, shipped.execution_id, order[0], say)
-        say(outcome)
+        outcome = follow(aws, name, shipped.execution_id, order[0], _progress)
+        _progress(outcome)
     if as_json:
         doc = {
             "pipeline": name, "execution_id": shipped.execution_id, "outcome": outcome,
@@ -120,7 +119,7 @@ def rollback(
     from compiler.deploy.rollback import roll_back
 
     aws, view = read_view(spec, options)
-    done = roll_back(aws, view, view.stage(stage).name, digest, _say(as_json))
+    done = roll_back(aws, view, view.stage(stage).name, digest, _progress)
     if as_json:
         click.echo(json.dumps(done.__dict__, indent=2, sort_keys=True))
     else:
