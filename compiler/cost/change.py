@@ -17,7 +17,6 @@ from compiler.ir.model import StackIR
 from compiler.ir.read import IrReadError, ir_from_json
 
 MOVED_USD = 0.005  # below half a cent an item has not moved
-SHOWN = 8  # moved items listed; the rest are counted
 SHARED = "shared"
 
 
@@ -80,13 +79,16 @@ def change_from_json(before: str | None, after: str, new_stack: bool) -> CostCha
     if new_stack:
         return cost_change(None, now)
     if before is None:
-        unknown = "no compiled IR kept with the deployed stack"
-        return CostChange(None, estimate_cost(now, builtin_prices()).monthly_usd, (), unknown)
+        return _unknown_before(now, "no compiled IR kept with the deployed stack")
     try:
         then = ir_from_json(before)
     except IrReadError as exc:
-        return CostChange(None, cost_change(None, now).after_usd, (), f"deployed IR: {exc}")
+        return _unknown_before(now, f"deployed IR: {exc}")
     return cost_change(then, now)
+
+
+def _unknown_before(now: StackIR, note: str) -> CostChange:
+    return CostChange(None, cost_change(None, now).after_usd, (), note)
 
 
 def render_change(change: CostChange) -> list[str]:
