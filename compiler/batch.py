@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from compiler.diagnostics import Diagnostic, Rule, has_errors
+from compiler.diagnostics import Diagnostic, has_errors
 from compiler.spec import read_spec
 from compiler.spec.codes import NO_SPECS, SAME_NAME
 
@@ -59,7 +59,7 @@ def find_specs(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
         below = _specs_below(path)
         if not below:
             message = f"no {SPEC_FILE} or *{SPEC_SUFFIX} below this folder"
-            problems.append(_problem(path, NO_SPECS, message))
+            problems.append(NO_SPECS.at(str(path), 0, 0, message))
         found.update(dict.fromkeys(below))
     return list(found), problems
 
@@ -150,14 +150,10 @@ def _clash(index: int, indexes: list[int], specs: Sequence[Path], out_dir: Path)
     message = f"'{out_dir.name}' is also the name of {others}; both would write {out_dir}/"
     loaded, _ = load_spec(specs[index])
     if loaded is None:
-        return _problem(specs[index], SAME_NAME, message)
+        return SAME_NAME.at(str(specs[index]), 0, 0, message)
     return loaded.diagnostic(
         ("name",), SAME_NAME, message, "Give each stack its own name.", at_value=True
     )
-
-
-def _problem(path: Path, rule: Rule, message: str) -> Diagnostic:
-    return Diagnostic(str(path), 0, 0, rule.severity, rule.code, "", message)  # the whole path
 
 
 @contextmanager

@@ -104,10 +104,7 @@ def quota_diagnostics(file: str, compiled: Compiled) -> list[Diagnostic]:
     """An error per CloudFormation quota the compiled templates would break."""
     hint = ("Shrink what fills that template (environment values, commands, stages): "
             "CloudFormation would refuse it at deploy time.")  # fmt: skip
-    return [
-        Diagnostic(file, 1, 1, OVER_QUOTA.severity, OVER_QUOTA.code, "", breach.message(), hint)
-        for breach in compiled.over_quota
-    ]
+    return [OVER_QUOTA.at(file, 1, 1, breach.message(), hint) for breach in compiled.over_quota]
 
 
 def compile_spec(spec: Path, out_root: Path, fmt: Format = "yaml") -> CompileResult:
@@ -152,6 +149,5 @@ def stale_buildspecs(folder: Path, compiled: Compiled, out_dir: Path) -> list[Di
         if committed != compiled.files.get(name, committed):
             message = f"differs from {wrote}, which this compile wrote"
             hint = f"The pipeline runs the committed one: cp {wrote} {beside}, and commit it."
-            found.append(Diagnostic(str(beside), 0, 0, STALE_BUILDSPEC.severity,
-                                    STALE_BUILDSPEC.code, "", message, hint))  # fmt: skip
+            found.append(STALE_BUILDSPEC.at(str(beside), 0, 0, message, hint))
     return found

@@ -36,6 +36,12 @@ class Rule:
     summary: str
     example: str | None = None
 
+    def at(
+        self, file: str, line: int, col: int, message: str, hint: str = "", path: str = ""
+    ) -> Diagnostic:
+        """A diagnostic of this rule at FILE:LINE:COL (0, 0: the file as a whole)."""
+        return Diagnostic(file, line, col, self.severity, self.code, path, message, hint)
+
 
 def error_rule(code: str, summary: str, example: str | None = None) -> Rule:
     """A Rule whose diagnostics are errors."""

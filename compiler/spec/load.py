@@ -82,8 +82,7 @@ class LoadedSpec:
     ) -> Diagnostic:
         """A diagnostic of `rule` for `path`, located at its key (or its value with `at_value`)."""
         where = self.locate_value(path) if at_value else self.locate(path)
-        return Diagnostic(self.file, where.line, where.col, rule.severity, rule.code,
-                          dotted(path), message, hint)  # fmt: skip
+        return rule.at(self.file, where.line, where.col, message, hint, dotted(path))
 
 
 def _nearest(positions: Mapping[KeyPath, Position], path: KeyPath) -> Position:
@@ -102,27 +101,23 @@ def dotted(path: KeyPath) -> str:
     return text
 
 
-def _error(file: str, line: int, col: int, rule: Rule, message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic(file, line, col, rule.severity, rule.code, "", message, hint)
-
-
 def load_spec(path: Path) -> tuple[LoadedSpec | None, list[Diagnostic]]:
     """Read and parse one spec file; `None` and located diagnostics when it is unusable."""
     file = str(path)
     try:
         raw = _read_regular(path)
     except FileNotFoundError:
-        return None, [_error(file, *WHOLE_FILE, UNREADABLE, "no such file")]
+        return None, [UNREADABLE.at(file, *WHOLE_FILE, "no such file")]
     except IsADirectoryError:
-        return None, [_error(file, *WHOLE_FILE, UNREADABLE, "is a directory, not a file")]
+        return None, [UNREADABLE.at(file, *WHOLE_FILE, "is a directory, not a file")]
     except _NotRegular as error:
-        return None, [_error(file, *WHOLE_FILE, UNREADABLE, f"is {error}, not a regular file")]
+        return None, [UNREADABLE.at(file, *WHOLE_FILE, f"is {error}, not a regular file")]
     except OSError as error:
         message = f"cannot read the file: {error.strerror}"
-        return None, [_error(file, *WHOLE_FILE, UNREADABLE, message)]
+        return None, [UNREADABLE.at(file, *WHOLE_FILE, message)]
     if len(raw) > MAX_BYTES:
         message = f"the file is larger than {MAX_BYTES // 1024} KiB; a tinystack.yaml is a few KiB"
-        return None, [_error(file, *WHOLE_FILE, TOO_LARGE, message)]
+        return None, [TOO_LARGE.at(file, *WHOLE_FILE, message)]
     return load_bytes(file, raw)
 
 
@@ -162,8 +157,8 @@ def load_bytes(file: str, raw: bytes) -> tuple[LoadedSpec | None, list[Diagnosti
         line = raw.count(b"\n", 0, error.start) + 1
         col = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
         byte = raw[error.start]
-        return None, [_error(file, line, col, NOT_TEXT, f"the file is not UTF-8 text "
-                             f"(byte 0x{byte:02x})", "Save it as UTF-8.")]  # fmt: skip
+        message = f"the file is not UTF-8 text (byte 0x{byte:02x})"
+        return None, [NOT_TEXT.at(file, line, col, message, "Save it as UTF-8.")]
     return load_text(file, text)
 
 
@@ -173,18 +168,17 @@ def load_text(file: str, text: str) -> tuple[LoadedSpec | None, list[Diagnostic]
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        return None, [_error(file, line, col, NOT_TEXT, f"control character "
-                             f"U+{ord(bad.group()):04X} is not allowed in YAML",
-                             "Is this a binary file?")]  # fmt: skip
+        message = f"control character U+{ord(bad.group()):04X} is not allowed in YAML"
+        return None, [NOT_TEXT.at(file, line, col, message, "Is this a binary file?")]
     composer = Composer(MAX_NODES, MAX_DEPTH, MAX_CHARS)
     try:
         composed = composer.feed_all(yaml.parse(text, Loader=_PARSER))
     except ComposeError as error:
-        return None, [_error(file, *error.mark, error.rule, error.message, error.hint)]
+        return None, [error.rule.at(file, *error.mark, error.message, error.hint)]
     except yaml.MarkedYAMLError as error:
         # newer libyaml caps nesting itself, and meets it while scanning ahead of our check
         if "nesting depth" in str(error.problem):
-            return None, [_error(file, *_mark(error), TOO_DEEP, _TOO_DEEP)]
+            return None, [TOO_DEEP.at(file, *_mark(error), _TOO_DEEP)]
         return None, [_syntax_error(file, text, error)]
     return _document(file, composed)
 
@@ -205,27 +199,27 @@ def _syntax_error(file: str, text: str, error: yaml.MarkedYAMLError) -> Diagnost
     line, col = _mark(error)
     moved, hint = syntax_hint(text, problem, mark.index if mark is not None else 0, line)
     line, col = moved or (line, col)
-    return _error(file, line, col, SYNTAX, f"YAML syntax error: {problem}{context}", hint)
+    return SYNTAX.at(file, line, col, f"YAML syntax error: {problem}{context}", hint)
 
 
 def _document(file: str, composed: Composed) -> tuple[LoadedSpec | None, list[Diagnostic]]:
     line, col = composed.root_mark
     if composed.root is None:  # nothing, only comments, or a lone `---` / `~`
-        return None, [_error(file, 1, 1, NOT_A_MAPPING, "the file is empty",
-                             "Start with 'version: 1' and 'name: my-app'.")]  # fmt: skip
+        hint = "Start with 'version: 1' and 'name: my-app'."
+        return None, [NOT_A_MAPPING.at(file, 1, 1, "the file is empty", hint)]
     if not isinstance(composed.root, dict):
         kind = _ROOT_KINDS.get(type(composed.root), "a scalar")
         message = (
             f"the document is {kind}; it must be a mapping of keys such as 'version' and 'name'"
         )
-        return None, [_error(file, line, col, NOT_A_MAPPING, message)]
+        return None, [NOT_A_MAPPING.at(file, line, col, message)]
     positions = {path: Position(*mark) for path, mark in composed.key_marks.items()}
     positions[()] = Position(line, col)
     value_positions = {path: Position(*mark) for path, mark in composed.value_marks.items()}
     duplicates = [
-        Diagnostic(file, *dup.mark, DUPLICATE_KEY.severity, DUPLICATE_KEY.code, dotted(dup.path),
-                   f"duplicate key '{dup.path[-1]}' (first at line {dup.first_line})",
-                   "Keep one: YAML would silently use the last.")
+        DUPLICATE_KEY.at(file, *dup.mark,
+                         f"duplicate key '{dup.path[-1]}' (first at line {dup.first_line})",
+                         "Keep one: YAML would silently use the last.", dotted(dup.path))
         for dup in composed.duplicates
     ]  # fmt: skip
     if duplicates:
