@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compiler.cost.prices import Price, TierUse
 
@@ -51,8 +51,7 @@ def beyond_free_tier(what: str, price: Price, quantity: float, kind: str = "") -
     """Line items at the paid tiers only: like `at_marginal_rate`, for a tiered price whose
     free units (per account) the shared section credits once."""
     items = priced(what, price.without_free_tier(), quantity, kind or what)
-    return [LineItem(i.what, i.quantity, i.unit, i.unit_usd, i.monthly_usd, i.kind, price.key)
-            for i in items]  # fmt: skip
+    return [replace(item, credited=price.key) for item in items]
 
 
 def _item(what: str, price: Price, use: TierUse, kind: str) -> LineItem:
