@@ -16,8 +16,7 @@ from pathlib import Path
 
 import click
 
-from compiler.commands.conventions import fail, spec_argument
-from compiler.compile import read_stack
+from compiler.commands.conventions import fail, read_ir, spec_argument
 from compiler.cost.analysis import CostReport, analyze, retarget
 from compiler.cost.plot import PlotError, write_plot
 from compiler.cost.prices import PriceTableError, load_prices
@@ -25,7 +24,7 @@ from compiler.cost.report import WIDTH
 from compiler.cost.report import render_text as render_report
 from compiler.cost.report_json import render_json
 from compiler.cost.traffic import TrafficError, override_traffic
-from compiler.diagnostics import has_errors, printable, write_diagnostics
+from compiler.diagnostics import printable
 
 
 @click.command("cost")
@@ -79,10 +78,7 @@ def cost(
       tsc cost tinystack.yaml --prices my-prices.json --plot cost.svg
       tsc cost tinystack.yaml --free-tier used
     """
-    ir, diagnostics = read_stack(spec_file)
-    write_diagnostics(diagnostics)
-    if ir is None or has_errors(diagnostics):
-        raise click.exceptions.Exit(1)
+    ir = read_ir(spec_file)
     try:
         prices = load_prices(prices_file)
         if free_tier == "used":

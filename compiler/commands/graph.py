@@ -13,9 +13,7 @@ from pathlib import Path
 
 import click
 
-from compiler.commands.conventions import fail, spec_argument
-from compiler.compile import read_stack
-from compiler.diagnostics import has_errors, write_diagnostics
+from compiler.commands.conventions import fail, read_ir, spec_argument
 from compiler.graph.describe import UnknownStage, describe_stack
 from compiler.graph.dot import render_dot
 from compiler.graph.icons import GraphError, render_picture
@@ -57,10 +55,7 @@ def graph(spec_file: Path, stage: str | None, fmt: str | None, output: Path | No
       tsc graph --format mermaid
     """
     fmt = fmt or BY_EXTENSION.get(output.suffix.lower() if output else "", "png")
-    ir, diagnostics = read_stack(spec_file)
-    write_diagnostics(diagnostics)
-    if ir is None or has_errors(diagnostics):
-        raise click.exceptions.Exit(1)
+    ir = read_ir(spec_file)
     try:
         drawing = _draw(describe_stack(ir, stage), fmt)
     except (UnknownStage, GraphError) as error:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from compiler.batch import check_many, find_specs
-from compiler.commands.conventions import DEFAULT_SPEC, JOBS, fail
+from compiler.commands.conventions import DEFAULT_SPEC, JOBS, fail, read_ir
 from compiler.diagnostics import (
     Diagnostic,
     has_errors,
@@ -31,14 +31,9 @@ def _status(file: str, diagnostics: list[Diagnostic]) -> str:
 def print_ir(spec: Path) -> None:
     """Print the IR of `spec` as JSON (`--emit-ir` of validate and compile); exit 1 on errors."""
     # Lowering (and, for scale: auto, the cost model) only when the IR is asked for.
-    from compiler.compile import read_stack
     from compiler.ir.model import ir_json
 
-    ir, diagnostics = read_stack(spec)
-    write_diagnostics(diagnostics)
-    if ir is None or has_errors(diagnostics):
-        raise SystemExit(1)
-    click.echo(ir_json(ir), nl=False)
+    click.echo(ir_json(read_ir(spec)), nl=False)
 
 
 @click.command(name="validate")
