@@ -182,17 +182,15 @@ class PriceTable:
 
     def database_hourly(self, engine: str, instance_class: str) -> float:
         """Hourly rate of one RDS instance; a clear error when the table lacks it."""
-        try:
-            return self.stores.database_hourly(self.origin, engine, instance_class)
-        except StoreRateError as exc:
-            raise PriceTableError(str(exc)) from None
+        rates = self.stores.database.get(engine, {})
+        what, under = f"{engine} instance class", f"rds_hourly.rates.{engine}"
+        return self._hourly(rates, instance_class, what, under)
 
     def cache_hourly(self, node_type: str) -> float:
         """Hourly rate of one ElastiCache node; a clear error when the table lacks it."""
-        try:
-            return self.stores.cache_hourly(self.origin, node_type)
-        except StoreRateError as exc:
-            raise PriceTableError(str(exc)) from None
+        return self._hourly(
+            self.stores.cache, node_type, "cache node type", "elasticache_hourly.rates"
+        )
 
     def price(self, key: PriceKey) -> Price:
         """One price by key (the schema guarantees every key is present)."""
@@ -217,11 +215,14 @@ class PriceTable:
 
     def instance_hourly(self, instance_type: str) -> float:
         """Hourly rate of an EC2 instance type; a clear error when the table lacks it."""
-        rate = self.ec2_hourly.get(instance_type)
+        return self._hourly(self.ec2_hourly, instance_type, "instance type", "ec2_hourly.rates")
+
+    def _hourly(self, rates: Mapping[str, float], name: str, what: str, under: str) -> float:
+        rate = rates.get(name)
         if rate is None:
             raise PriceTableError(
-                f"price table '{self.origin}' has no hourly rate for instance type "
-                f"'{instance_type}'; add it under ec2_hourly.rates"
+                f"price table '{self.origin}' has no hourly rate for {what} '{name}'; "
+                f"add it under {under}"
             )
         return rate
 

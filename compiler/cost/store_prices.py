@@ -2,7 +2,8 @@
 and ElastiCache (Valkey) node types, each section with its source, like `ec2_hourly`.
 
 A rate for a class or node type that compiler/data/data_stores.json does not list is an
-error when the table is read; a missing rate is one when a spec needs it.
+error when the table is read; a missing rate is one when a spec needs it
+(`PriceTable.database_hourly`, `cache_hourly`).
 """
 
 from __future__ import annotations
@@ -21,26 +22,6 @@ class StoreRateError(Exception):
 class StoreRates:
     database: Mapping[str, Mapping[str, float]]  # engine -> instance class -> per hour
     cache: Mapping[str, float]  # node type -> per hour
-
-    def database_hourly(self, origin: str, engine: str, instance_class: str) -> float:
-        """The hourly rate of one instance of `instance_class` running `engine`."""
-        rate = self.database.get(engine, {}).get(instance_class)
-        if rate is None:
-            raise StoreRateError(
-                f"price table '{origin}' has no hourly rate for {engine} instance class "
-                f"'{instance_class}'; add it under rds_hourly.rates.{engine}"
-            )
-        return rate
-
-    def cache_hourly(self, origin: str, node_type: str) -> float:
-        """The hourly rate of one cache node of `node_type`."""
-        rate = self.cache.get(node_type)
-        if rate is None:
-            raise StoreRateError(
-                f"price table '{origin}' has no hourly rate for cache node type "
-                f"'{node_type}'; add it under elasticache_hourly.rates"
-            )
-        return rate
 
 
 def _unknown(origin: str, where: str, given: Mapping[str, Any], known: Mapping[str, Any]) -> None:
