@@ -144,7 +144,7 @@ def check_task_fits_instance(view: StageView) -> list[Diagnostic]:
 _MAX = ("compute", "instances", "max")
 
 
-def instances_max(view: StageView, per_instance: int) -> int:
+def _instances_max(view: StageView, per_instance: int) -> int:
     """compute.instances.max as written, else its default (compiler.data.capacity)."""
     written = view.get(*_MAX)
     if written is not None:
@@ -166,7 +166,7 @@ def check_cluster_room(view: StageView) -> list[Diagnostic]:
     each = f"'{info.name}' holds {plural(per, 'task')}"
     return [
         *_starting_room(view, per, each),
-        *_top_room(view, per, each, instances_max(view, per)),
+        *_top_room(view, per, each, _instances_max(view, per)),
     ]
 
 

@@ -130,9 +130,9 @@ def check_store_keys(view: StageView) -> list[Diagnostic]:
     for kind in ("tables", "buckets"):
         seen: dict[str, str] = {}
         for key in sorted(view.get("data", kind) or {}):
-            first = seen.setdefault(store_stem(key), key)
+            stem = store_stem(key)
+            first = seen.setdefault(stem, key)
             if first != key:
-                stem = store_stem(key)
                 message = f"{show(key)} and {show(first)} would both be '{stem}' in the template"
                 hint = "Keys that differ only in underscores name one store; rename one."
                 out.append(view.diagnostic(("data", kind, key), SHARED_STORE_ID, message, hint))
