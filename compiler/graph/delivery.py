@@ -4,7 +4,7 @@ approvals and a Release per stage (CodeBuild), and the ECR repository."""
 from __future__ import annotations
 
 from compiler.graph.labels import wrap
-from compiler.graph.model import Component, Flow, Kind
+from compiler.graph.model import Component, Flow, Kind, Parts
 from compiler.ir.model import PipelineIR, SourceIR, StackIR, StageIR
 
 PROVIDERS: dict[str, tuple[str, Kind]] = {
@@ -16,9 +16,6 @@ BUILDSPECS: dict[str, str] = {
     "repository": "build.yml in repo",
     "inline": "inline buildspec",
 }
-
-
-Parts = tuple[tuple[Component, ...], tuple[Flow, ...]]
 
 
 def source_parts(source: SourceIR) -> tuple[tuple[Component, ...], Parts]:

@@ -6,7 +6,6 @@ whatever its format, shows the same components, labels and edges.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -76,12 +75,6 @@ class Group:
     components: tuple[Component, ...] = ()
     groups: tuple[Group, ...] = ()
 
-    def walk(self) -> Iterator[Component]:
-        """Every component inside, nested groups included, in drawing order."""
-        yield from self.components
-        for group in self.groups:
-            yield from group.walk()
-
 
 @dataclass(frozen=True)
 class ArchitectureGraph:
@@ -92,6 +85,6 @@ class ArchitectureGraph:
     groups: tuple[Group, ...]
     flows: tuple[Flow, ...]
 
-    def all_components(self) -> tuple[Component, ...]:
-        """Every component of the picture, top level first."""
-        return (*self.components, *(c for g in self.groups for c in g.walk()))
+
+# What a builder of part of the picture returns: its components and the flows they start.
+Parts = tuple[tuple[Component, ...], tuple[Flow, ...]]

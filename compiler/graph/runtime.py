@@ -8,14 +8,13 @@ from collections.abc import Callable
 
 from compiler.cost.counts import MONITORING_ALARMS
 from compiler.graph.labels import wrap
-from compiler.graph.model import Component, Flow
+from compiler.graph.model import Component, Flow, Parts
 from compiler.ir.model import StackIR, StageIR
 
-Part = tuple[tuple[Component, ...], tuple[Flow, ...]]
 CAPACITY = {"ec2": "on EC2 instances", "fargate": "on Fargate"}
 
 
-def front_door(ir: StackIR, stage: StageIR) -> Part:
+def front_door(ir: StackIR, stage: StageIR) -> Parts:
     """Clients -> [custom domain] -> HTTP API -> VPC link -> Cloud Map -> tasks, or
     clients -> [custom domain] -> ALB -> tasks."""
     s, endpoint = stage.name, stage.endpoint
@@ -77,7 +76,7 @@ def _alb_label(ir: StackIR, stage: StageIR) -> tuple[str, ...]:
     )
 
 
-def compute(ir: StackIR, stage: StageIR) -> Part:
+def compute(ir: StackIR, stage: StageIR) -> Parts:
     """The service, the ECS cluster it runs in, and the cluster's capacity: an Auto Scaling
     group behind a capacity provider, or Fargate."""
     s, app, scaling, c = stage.name, stage.app, stage.scaling, stage.compute
@@ -126,7 +125,7 @@ def compute(ir: StackIR, stage: StageIR) -> Part:
     return (service, cluster, *capacity), tuple(flows)
 
 
-def alarms(ir: StackIR, stage: StageIR) -> Part:
+def alarms(ir: StackIR, stage: StageIR) -> Parts:
     """CPU alarms (or target tracking) feeding Application Auto Scaling, and the health
     alarms feeding the stage's SNS topic."""
     s, scaling = stage.name, stage.scaling
@@ -171,7 +170,7 @@ def alarms(ir: StackIR, stage: StageIR) -> Part:
 ENGINE_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "valkey": "Valkey"}
 
 
-def data_stores(ir: StackIR, stage: StageIR) -> Part:
+def data_stores(ir: StackIR, stage: StageIR) -> Parts:
     """The stage's stores (its data-<stage> stack), each reached by the service: what
     flows is named by the variable that gives the service its coordinates."""
     s, data = stage.name, stage.data
@@ -200,7 +199,7 @@ def data_stores(ir: StackIR, stage: StageIR) -> Part:
 
 
 # Drawn in this order inside each stage's group.
-STAGE_PARTS: tuple[Callable[[StackIR, StageIR], Part], ...] = (
+STAGE_PARTS: tuple[Callable[[StackIR, StageIR], Parts], ...] = (
     front_door,
     compute,
     alarms,
