@@ -13,9 +13,13 @@ HEADER = (
 )
 
 
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def quote(text: str) -> str:
     """A DOT double-quoted string; label lines are joined with DOT's own newline escape."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f'"{_escaped(text)}"'
 
 
 def render_dot(graph: ArchitectureGraph) -> str:
@@ -34,7 +38,7 @@ def render_dot(graph: ArchitectureGraph) -> str:
 
 
 def _label(component: Component) -> str:
-    return "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in component.label)
+    return "\\n".join(_escaped(line) for line in component.label)
 
 
 def _node(component: Component, indent: str) -> str:
