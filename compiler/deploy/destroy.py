@@ -11,7 +11,7 @@ stores only with `--purge-data` too; compiler.deploy.purge).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -19,10 +19,10 @@ from rich.markup import escape
 
 from compiler.deploy import changes, report
 from compiler.deploy.aws import Aws
-from compiler.deploy.bundle import STACK_TYPE
 from compiler.deploy.errors import DeployError
 from compiler.deploy.kept_stores import kept_store
 from compiler.deploy.purge import DATA_TYPES, Purged, purge
+from compiler.deploy.stack_view import Resource, stack_resources
 from compiler.deploy.values import deployed_template
 from compiler.deploy.watch import last_event_time, watch
 
@@ -41,29 +41,6 @@ class Choices:
     purge: bool = False
     purge_data: bool = False
     as_json: bool = False
-
-
-@dataclass(frozen=True)
-class Resource:
-    stack_id: str
-    logical_id: str
-    resource_type: str
-    physical_id: str
-
-
-def _resources(aws: Aws, stack_id: str) -> Iterator[Resource]:
-    """Every resource of the stack and of its nested stacks."""
-    for page in aws.pages("cloudformation", "list_stack_resources", StackName=stack_id):
-        for raw in page.get("StackResourceSummaries") or []:
-            resource = Resource(
-                stack_id,
-                raw["LogicalResourceId"],
-                raw["ResourceType"],
-                raw.get("PhysicalResourceId") or "",
-            )
-            yield resource
-            if resource.resource_type == STACK_TYPE and resource.physical_id.startswith("arn:"):
-                yield from _resources(aws, resource.physical_id)
 
 
 def _kept(aws: Aws, resources: list[Resource]) -> list[Resource]:
@@ -130,7 +107,7 @@ def run_destroy(
         raise DeployError(
             f"stack '{stack_name}' is busy ({state.status}); wait for it to finish and rerun"
         )
-    resources = list(_resources(aws, state.stack_id))
+    resources = list(stack_resources(aws, state.stack_id))
     kept = _kept(aws, resources)
     question = f"Type the stack name '{stack_name}' to delete it and everything it created"
     _confirm(stack_name, choices.yes, ask, question)
@@ -158,7 +135,7 @@ def run_destroy(
         raise DeployError(f"delete failed ({outcome.status}): {cause}")
     purged = (
         purge(aws, [(r.resource_type, r.physical_id) for r in kept], choices.purge_data)
-        if (choices.purge)
+        if choices.purge
         else []
     )
     left = [

@@ -7,6 +7,7 @@ its cluster, service, log group, endpoint URL and health path.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compiler.deploy import changes
@@ -82,15 +83,34 @@ class StackView:
         return value
 
 
-def _nested(aws: Aws, stack_id: str) -> list[tuple[str, str]]:
-    """(logical ID, stack ID) of the stack's nested stacks, in template order."""
-    found = []
+@dataclass(frozen=True)
+class Resource:
+    """One resource of a deployed stack, as CloudFormation lists it."""
+
+    stack_id: str
+    logical_id: str
+    resource_type: str
+    physical_id: str
+
+    @property
+    def nested_stack(self) -> bool:
+        """A nested stack that exists (its physical ID is then its stack ARN)."""
+        return self.resource_type == STACK_TYPE and self.physical_id.startswith("arn:")
+
+
+def stack_resources(aws: Aws, stack_id: str, *, nested: bool = True) -> Iterator[Resource]:
+    """Every resource of the stack and, with `nested`, of its nested stacks, in order."""
     for page in aws.pages("cloudformation", "list_stack_resources", StackName=stack_id):
-        for resource in page.get("StackResourceSummaries") or []:
-            physical = resource.get("PhysicalResourceId") or ""
-            if resource["ResourceType"] == STACK_TYPE and physical.startswith("arn:"):
-                found.append((resource["LogicalResourceId"], physical))
-    return found
+        for raw in page.get("StackResourceSummaries") or []:
+            resource = Resource(
+                stack_id,
+                raw["LogicalResourceId"],
+                raw["ResourceType"],
+                raw.get("PhysicalResourceId") or "",
+            )
+            yield resource
+            if nested and resource.nested_stack:
+                yield from stack_resources(aws, resource.physical_id)
 
 
 def read_stack(aws: Aws, stack_name: str, *, stages: bool = True) -> StackView:
@@ -102,10 +122,11 @@ def read_stack(aws: Aws, stack_name: str, *, stages: bool = True) -> StackView:
             f"(tsc deploy), or name it with --stack-name and --region"
         )
     views = []
-    for _, stack_id in _nested(aws, state.stack_id) if stages else []:
-        nested = changes.stack_state(aws, stack_id)
+    children = stack_resources(aws, state.stack_id, nested=False) if stages else ()
+    for child in (r for r in children if r.nested_stack):
+        nested = changes.stack_state(aws, child.physical_id)
         if nested and nested.outputs.get(STAGE_NAME):
-            views.append(StageView(nested.outputs[STAGE_NAME], stack_id, nested.outputs))
+            views.append(StageView(nested.outputs[STAGE_NAME], child.physical_id, nested.outputs))
     return StackView(
         stack_name,
         aws.region,

@@ -22,9 +22,8 @@ from rich.markup import escape
 
 from compiler.deploy import pipeline
 from compiler.deploy.aws import Aws
-from compiler.deploy.bundle import STACK_TYPE
 from compiler.deploy.release import deployment_digests, tagged_digest
-from compiler.deploy.stack_view import StackView, StageView
+from compiler.deploy.stack_view import StackView, StageView, stack_resources
 
 PROBE_SECONDS = 5.0
 _ALARM = "AWS::CloudWatch::Alarm"
@@ -86,27 +85,15 @@ def probe(url: str, path: str) -> Health:
         return Health(target, False, f"no answer: {reason}")
 
 
-def _alarm_names(aws: Aws, stack_id: str) -> set[str]:
-    """Alarms the stage's stacks declare (nested ones included)."""
-    names: set[str] = set()
-    for page in aws.pages("cloudformation", "list_stack_resources", StackName=stack_id):
-        for resource in page.get("StackResourceSummaries") or []:
-            physical = resource.get("PhysicalResourceId") or ""
-            if resource["ResourceType"] == _ALARM:
-                names.add(physical)
-            elif resource["ResourceType"] == STACK_TYPE and physical.startswith("arn:"):
-                names |= _alarm_names(aws, physical)
-    return names
-
-
 def _open_alarms(aws: Aws, stage: StageView, firing: list[str]) -> tuple[str, ...]:
-    own = _alarm_names(aws, stage.stack_id)
+    # the alarms the stage's stacks declare, nested ones included
+    own = {r.physical_id for r in stack_resources(aws, stage.stack_id) if r.resource_type == _ALARM}
     # target tracking creates its own alarms, named after the service's resource ID
     resource = f"service/{stage.cluster}/{stage.service}"
     return tuple(sorted(a for a in firing if a in own or resource in a))
 
 
-def _digests(aws: Aws, stage: StageView, service: dict[str, Any]) -> tuple[str | None, ...]:
+def _digests(aws: Aws, service: dict[str, Any]) -> tuple[str | None, ...]:
     current = service.get("currentServiceDeployment")
     return deployment_digests(aws, current) if current else (None, None)
 
@@ -118,7 +105,7 @@ def _stage(
         "ecs", "describe_services", cluster=stage.cluster, services=[stage.service]
     )
     found = (described.get("services") or [{}])[0]
-    running, rolling = _digests(aws, stage, found)
+    running, rolling = _digests(aws, found)
     targets = aws.call(
         "application-autoscaling", "describe_scalable_targets", ServiceNamespace="ecs",
         ResourceIds=[f"service/{stage.cluster}/{stage.service}"],
