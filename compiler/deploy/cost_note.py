@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import yaml
-
 from compiler.deploy.aws import Aws
 from compiler.deploy.bundle import Bundle
 from compiler.deploy.changes import StackState
 from compiler.deploy.errors import AwsError
-from compiler.template_yaml import load_template
+from compiler.deploy.values import deployed_template
 
 # (deployed IR text or None, new IR text, whether the stack is new) -> lines to print
 PriceChange = Callable[[str | None, str, bool], list[str]]
@@ -36,18 +34,14 @@ def ir_file(template: Any) -> str | None:
 def deployed_ir(aws: Aws, state: StackState) -> str | None:
     """The compiled IR the deployed root stack was made from, or None when it has none."""
     try:
-        body = aws.call(
-            "cloudformation", "get_template", StackName=state.stack_id, TemplateStage="Original"
-        )["TemplateBody"]
-        template = load_template(body) if isinstance(body, str) else body
-        name = ir_file(template)
+        name = ir_file(deployed_template(aws, state.stack_id))
         bucket = state.parameters.get("TemplateBucket")
         if name is None or not bucket:
             return None
         key = f"{state.parameters.get('TemplatePrefix', '')}{name}"
         data = aws.call("s3", "get_object", Bucket=bucket, Key=key)["Body"].read()
         return data.decode("utf-8") if isinstance(data, bytes) else str(data)
-    except (AwsError, yaml.YAMLError, UnicodeDecodeError, KeyError):
+    except (AwsError, UnicodeDecodeError, KeyError):
         return None  # an unreadable before is "unknown", never a failed diff
 
 
