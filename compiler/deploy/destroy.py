@@ -21,7 +21,7 @@ from compiler.deploy import changes, report
 from compiler.deploy.aws import Aws
 from compiler.deploy.errors import DeployError
 from compiler.deploy.kept_stores import kept_store
-from compiler.deploy.purge import DATA_TYPES, Purged, purge
+from compiler.deploy.purge import DATA_TYPES, Purged, empty_bucket, purge
 from compiler.deploy.stack_view import Resource, stack_resources
 from compiler.deploy.values import deployed_template
 from compiler.deploy.watch import last_event_time, watch
@@ -50,26 +50,6 @@ def _kept(aws: Aws, resources: list[Resource]) -> list[Resource]:
         for logical_id, body in (deployed_template(aws, stack_id).get("Resources") or {}).items():
             policies[(stack_id, logical_id)] = str(body.get("DeletionPolicy", "Delete"))
     return [r for r in resources if policies.get((r.stack_id, r.logical_id)) in _KEPT]
-
-
-def empty_bucket(aws: Aws, bucket: str) -> int:
-    """Delete every object version and delete marker; the number removed."""
-    removed = 0
-    for page in aws.pages("s3", "list_object_versions", Bucket=bucket):
-        doomed = [
-            {"Key": v["Key"], "VersionId": v["VersionId"]}
-            for key in ("Versions", "DeleteMarkers")
-            for v in page.get(key) or []
-        ]
-        for start in range(0, len(doomed), 1000):  # DeleteObjects takes at most 1000 keys
-            aws.call(
-                "s3",
-                "delete_objects",
-                Bucket=bucket,
-                Delete={"Objects": doomed[start : start + 1000], "Quiet": True},
-            )
-        removed += len(doomed)
-    return removed
 
 
 def _confirm(stack_name: str, yes: bool, ask: Callable[[str], str], question: str) -> None:

@@ -33,9 +33,27 @@ def _table(aws: Aws, name: str) -> None:
     aws.call("dynamodb", "delete_table", TableName=name)
 
 
-def _bucket(aws: Aws, name: str) -> None:
-    from compiler.deploy.destroy import empty_bucket
+def empty_bucket(aws: Aws, bucket: str) -> int:
+    """Delete every object version and delete marker; the number removed."""
+    removed = 0
+    for page in aws.pages("s3", "list_object_versions", Bucket=bucket):
+        doomed = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for key in ("Versions", "DeleteMarkers")
+            for v in page.get(key) or []
+        ]
+        for start in range(0, len(doomed), 1000):  # DeleteObjects takes at most 1000 keys
+            aws.call(
+                "s3",
+                "delete_objects",
+                Bucket=bucket,
+                Delete={"Objects": doomed[start : start + 1000], "Quiet": True},
+            )
+        removed += len(doomed)
+    return removed
 
+
+def _bucket(aws: Aws, name: str) -> None:
     empty_bucket(aws, name)
     aws.call("s3", "delete_bucket", Bucket=name)
 
