@@ -43,8 +43,8 @@ def roll_back(aws: Aws, view: StackView, stage: str, to: str | None, say: Say) -
     """Promote the previous release (or `to`) to `stage` (see the module docstring)."""
     chosen = view.stage(stage)
     name = view.output("PipelineName")
-    repository = view.output("RepositoryUri").split("/", 1)[1]
-    current = completed_digest(aws, chosen.output("ClusterArn"), chosen.service) or tagged_digest(
+    repository, cluster = view.repository, chosen.output("ClusterArn")
+    current = completed_digest(aws, cluster, chosen.service) or tagged_digest(
         aws, repository, chosen.name
     )
     if to is not None and not to.startswith("sha256:"):
@@ -58,7 +58,7 @@ def roll_back(aws: Aws, view: StackView, stage: str, to: str | None, say: Say) -
     target = Target(
         stage=chosen.name,
         repository=repository,
-        cluster=chosen.output("ClusterArn"),
+        cluster=cluster,
         service=chosen.service,
         desired=int(counts.get("DESIRED_COUNT", "1")),
         minimum=int(counts.get("MIN_COUNT", "1")),

@@ -82,6 +82,11 @@ class StackView:
             raise DeployError(f"stack '{self.name}' has no output {key}")
         return value
 
+    @property
+    def repository(self) -> str:
+        """The ECR repository's name: its URI after the registry host."""
+        return self.output("RepositoryUri").split("/", 1)[1]
+
 
 @dataclass(frozen=True)
 class Resource:

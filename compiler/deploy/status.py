@@ -110,7 +110,6 @@ def _stage(
         "application-autoscaling", "describe_scalable_targets", ServiceNamespace="ecs",
         ResourceIds=[f"service/{stage.cluster}/{stage.service}"],
     ).get("ScalableTargets") or [{}]  # fmt: skip
-    repository = view.output("RepositoryUri").split("/", 1)[1]
     url = stage.outputs.get("EndpointUrl", "")
     path = stage.outputs.get("HealthCheckPath", "/")
     return StageStatus(
@@ -120,7 +119,7 @@ def _stage(
         minimum=targets[0].get("MinCapacity"),
         maximum=targets[0].get("MaxCapacity"),
         tag=stage.name,
-        tag_digest=tagged_digest(aws, repository, stage.name),
+        tag_digest=tagged_digest(aws, view.repository, stage.name),
         running_digest=running,
         rolling_digest=rolling,
         endpoint=probe(url, path) if url else None,
