@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from compiler.deploy.aws import Aws, poll_seconds
-from compiler.deploy.errors import AwsError, DeployError
+from compiler.deploy.errors import AwsError, DeployError, follow_command
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 _NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
@@ -105,10 +105,6 @@ def stack_state(aws: Aws, stack_name: str) -> StackState | None:
     )
 
 
-def _follow(stack_name: str, flags: str) -> str:
-    return f"aws cloudformation describe-stack-events --stack-name {stack_name} {flags}"
-
-
 def change_set_type(state: StackState | None, stack_name: str, flags: str) -> str:
     """CREATE or UPDATE for a stack in `state`; a DeployError for a stack that can take none.
 
@@ -123,7 +119,7 @@ def change_set_type(state: StackState | None, stack_name: str, flags: str) -> st
     if state.status.endswith("_IN_PROGRESS"):
         raise DeployError(
             f"stack '{stack_name}' is busy ({state.status}); wait for it to finish "
-            f"(follow it: {_follow(stack_name, flags)}) and rerun"
+            f"(follow it: {follow_command(stack_name, flags)}) and rerun"
         )
     if state.status in ("ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED"):
         raise DeployError(

@@ -23,23 +23,26 @@ class AwsError(DeployError):
         self.status = status
 
 
+def follow_command(stack_name: str, flags: str) -> str:
+    """The AWS CLI command that follows a stack's events (`flags`: `Aws.flags()`)."""
+    return f"aws cloudformation describe-stack-events --stack-name {stack_name} {flags}"
+
+
 class Interrupted(Exception):
     """Ctrl-C while waiting: the stack goes on deploying without us."""
 
-    def __init__(self, stack_name: str, region: str, profile: str | None = None) -> None:
+    def __init__(self, stack_name: str, region: str, flags: str) -> None:
         super().__init__(stack_name)
         self.stack_name = stack_name
         self.region = region
-        self.profile = profile
+        self.flags = flags  # `--region R [--profile P]`, for the command it suggests
 
     @property
     def follow(self) -> str:
         """What to tell the person: the stack goes on, and how to follow it."""
-        profile = f" --profile {self.profile}" if self.profile else ""
         return (
-            f"stack '{self.stack_name}' goes on in CloudFormation; follow it with `aws "
-            f"cloudformation describe-stack-events --stack-name {self.stack_name} --region "
-            f"{self.region}{profile}` or in the console"
+            f"stack '{self.stack_name}' goes on in CloudFormation; follow it with "
+            f"`{follow_command(self.stack_name, self.flags)}` or in the console"
         )
 
 

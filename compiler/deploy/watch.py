@@ -152,7 +152,7 @@ def watch(
             render(None, progress())
             time.sleep(poll_seconds())
     except KeyboardInterrupt:
-        raise Interrupted(stack_name, aws.region, getattr(aws, "profile", None)) from None
+        raise Interrupted(stack_name, aws.region, aws.flags()) from None
     ok = root_status in ("CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE")
     return Outcome(root_status, ok, None if ok else first_failure(history))
 
