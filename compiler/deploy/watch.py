@@ -168,7 +168,7 @@ def _poll_all(
     """One pass over every followed stack, repeated while it discovers nested stacks;
     the new events are rendered in time order across all of them."""
     polled: set[str] = set()
-    fresh: list[tuple[Event, str, dict[str, Any]]] = []
+    fresh: list[Event] = []
     while set(followed) - polled:
         for sid in sorted(set(followed) - polled):
             polled.add(sid)
@@ -176,8 +176,8 @@ def _poll_all(
             for raw in _new_events(aws, sid, state, since):
                 event = _to_event(raw, state.label)
                 _track(followed, sid, raw, event, labels)
-                fresh.append((event, sid, raw))
-    for event, _, _ in sorted(fresh, key=lambda item: item[0].timestamp):
+                fresh.append(event)
+    for event in sorted(fresh, key=lambda e: e.timestamp):
         history.append(event)
         render(event)
 
