@@ -1,9 +1,10 @@
 """How a stage's service reaches its stores (data-<stage>.yaml) in service-<stage>.yaml.
 
-The parameters it reads (the data stack's outputs, wired by the stage stack), the
-environment variables and the DB_PASSWORD secret of SPEC.md "Data", exactly the IAM
-actions each store needs on exactly its ARN, and the security group rules that let the
-stage's tasks, and nothing else, reach the database and the cache.
+The service reads the stores through parameters named as the data stack's outputs
+(compiler.cfn.data.outputs.data_outputs, wired by the stage stack). Here: the environment
+variables and the DB_PASSWORD secret of SPEC.md "Data", exactly the IAM actions each
+store needs on exactly its ARN, and the security group rules that let the stage's tasks,
+and nothing else, reach the database and the cache.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from troposphere import Ref, Sub, Template, ec2, ecs
 
 from compiler.cfn.common.roles import Statement, statement
 from compiler.cfn.common.substitution import sub_join
-from compiler.cfn.data.outputs import DataOut, bucket_output, data_outputs, table_output
+from compiler.cfn.data.outputs import DataOut, bucket_output, table_output
 from compiler.data.store_variables import CACHE_VARIABLE, DATABASE_PASSWORD
 from compiler.ir.model import DataIR, StageIR
 
@@ -37,11 +38,6 @@ OBJECT_ACTIONS = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
 LIST_ACTIONS = ["s3:ListBucket"]
 # ECS resolves `<secret ARN>:<json key>::` to one key of a JSON secret.
 PASSWORD_KEY = "password"
-
-
-def data_service_parameters(data: DataIR) -> tuple[str, ...]:
-    """The data stack outputs the service stack takes as parameters (all of them)."""
-    return data_outputs(data)
 
 
 def data_environment(data: DataIR) -> dict[str, Any]:

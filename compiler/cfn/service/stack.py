@@ -22,13 +22,9 @@ from compiler.cfn.common.outputs import ClusterOut, EndpointOut, NetworkOut, Reg
 from compiler.cfn.common.security_group import security_group
 from compiler.cfn.common.substitution import sub_join
 from compiler.cfn.common.tagging import tag_list
+from compiler.cfn.data.outputs import data_outputs
 from compiler.cfn.endpoint.front_door import app_port_rule
-from compiler.cfn.service.data_access import (
-    add_store_ingress,
-    data_environment,
-    data_secrets,
-    data_service_parameters,
-)
+from compiler.cfn.service.data_access import add_store_ingress, data_environment, data_secrets
 from compiler.cfn.service.desired_count import RESOURCE as DESIRED_COUNT
 from compiler.cfn.service.desired_count import add_desired_count, seal_fingerprint
 from compiler.cfn.service.iam import add_task_roles
@@ -59,7 +55,7 @@ def service_parameters(stage: StageIR) -> tuple[str, ...]:
     return (
         *(p.value for p in _COMMON_PARAMETERS),
         REGISTRATION[stage.endpoint.type].value,
-        *data_service_parameters(stage.data),
+        *data_outputs(stage.data),  # every store's coordinates
     )
 
 
