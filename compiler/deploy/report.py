@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from compiler.deploy.changes import ChangeSummary, ResourceChange, StackChanges
+from compiler.deploy.data_safety import store_replacements
 from compiler.deploy.values import is_bookkeeping, property_lines
 from compiler.deploy.watch import Event, Progress, Render
 
@@ -89,8 +90,6 @@ def render_summary(console: Console, summary: ChangeSummary, stack_name: str) ->
 def _summary_doc(summary: ChangeSummary | None) -> dict[str, Any]:
     if summary is None:
         return {"changes": False}
-    from compiler.deploy.data_safety import store_replacements
-
     replaced = [
         {"stack": r.stack, "logical_id": r.change.logical_id, "type": r.change.resource_type,
          "why": r.why()}
