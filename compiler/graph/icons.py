@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.graph.kinds import KINDS
-from compiler.graph.model import ArchitectureGraph, Group
+from compiler.graph.model import ArchitectureGraph, Component, Group
 
 INSTALL = "install Graphviz (apt-get install graphviz, or brew install graphviz)"
 SOURCE_KEY = "tinystack-graph-sha256"  # PNG text chunk: which Graphviz input drew the image
@@ -59,7 +59,7 @@ def graphviz_source(graph: ArchitectureGraph) -> Any:
     )  # fmt: skip
     diagrams.setdiagram(diagram)
     try:
-        nodes = {c.id: _icon_node(c.kind, c.id, c.label) for c in graph.components}
+        nodes = {c.id: _icon_node(c) for c in graph.components}
         for group in graph.groups:
             nodes |= _cluster(diagrams, group)
         for flow in graph.flows:
@@ -71,15 +71,15 @@ def graphviz_source(graph: ArchitectureGraph) -> Any:
     return diagram.dot
 
 
-def _icon_node(kind: str, node_id: str, label: tuple[str, ...]) -> Any:
-    module, _, name = KINDS[kind].icon.rpartition(".")  # type: ignore[index]
+def _icon_node(component: Component) -> Any:
+    module, _, name = KINDS[component.kind].icon.rpartition(".")
     node_class = getattr(importlib.import_module(f"diagrams.{module}"), name)
-    return node_class("\n".join(label), nodeid=node_id)
+    return node_class("\n".join(component.label), nodeid=component.id)
 
 
 def _cluster(diagrams: Any, group: Group) -> dict[str, Any]:
     with diagrams.Cluster(group.label):
-        nodes = {c.id: _icon_node(c.kind, c.id, c.label) for c in group.components}
+        nodes = {c.id: _icon_node(c) for c in group.components}
         for sub in group.groups:
             nodes |= _cluster(diagrams, sub)
     return nodes
