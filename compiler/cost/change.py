@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from compiler.cost.estimate import Estimate, estimate_cost
 from compiler.cost.lines import LineItem
-from compiler.cost.prices import PriceTable, builtin_prices
+from compiler.cost.prices import builtin_prices
 from compiler.ir.model import StackIR
 from compiler.ir.read import IrReadError, ir_from_json
 
@@ -57,11 +57,9 @@ class CostChange:
     name_stages: bool = False  # several stages: say whose item moved
 
 
-def cost_change(
-    before: StackIR | None, after: StackIR, prices: PriceTable | None = None
-) -> CostChange:
+def cost_change(before: StackIR | None, after: StackIR) -> CostChange:
     """Compare the estimates of two IRs (`before` None: a stack not yet created)."""
-    table = builtin_prices() if prices is None else prices
+    table = builtin_prices()
     new = estimate_cost(after, table)
     if before is None:
         return CostChange(0.0, new.monthly_usd, (), "new stack")
