@@ -27,14 +27,13 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    """A diagnostic code as declared beside the code that reports it: its severity, a
-    one-line summary, and an example, the text of a tinystack.yaml that gets it. The code
-    table of docs/spec.md is built from these declarations (and shows each example's line)."""
+    """A diagnostic code as declared beside the code that reports it: its severity and a
+    one-line summary. The code table of docs/spec.md is built from these declarations
+    (its examples are compiler/spec/code_examples.py's)."""
 
     code: str
     severity: Severity
     summary: str
-    example: str | None = None
 
     def at(
         self, file: str, line: int, col: int, message: str, hint: str = "", path: str = ""
@@ -43,14 +42,14 @@ class Rule:
         return Diagnostic(file, line, col, self.severity, self.code, path, message, hint)
 
 
-def error_rule(code: str, summary: str, example: str | None = None) -> Rule:
+def error_rule(code: str, summary: str) -> Rule:
     """A Rule whose diagnostics are errors."""
-    return Rule(code, Severity.ERROR, summary, example)
+    return Rule(code, Severity.ERROR, summary)
 
 
-def warning_rule(code: str, summary: str, example: str | None = None) -> Rule:
+def warning_rule(code: str, summary: str) -> Rule:
     """A Rule whose diagnostics are warnings."""
-    return Rule(code, Severity.WARNING, summary, example)
+    return Rule(code, Severity.WARNING, summary)
 
 
 @dataclass(frozen=True, order=True)
