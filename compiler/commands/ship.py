@@ -35,11 +35,11 @@ def push(spec: Path, no_wait: bool, as_json: bool, **options: Any) -> int:
       tsc push tinystack.yaml --no-wait
     """
     from compiler.deploy import pipeline
-    from compiler.deploy.push import COMMIT_FILE, follow, ship
+    from compiler.deploy.push import follow, ship
 
     aws, view = read_view(spec, options, stages=False)
     name = view.output("PipelineName")
-    shipped = ship(aws, name, spec.resolve().parent, COMMIT_FILE, _progress)
+    shipped = ship(aws, name, spec.resolve().parent, _progress)
     _progress(f"pipeline {name}: execution {shipped.execution_id}")
     outcome = "started"
     if not no_wait:

@@ -116,17 +116,17 @@ def commit_id(folder: Path) -> str:
     return f"{head}-dirty" if changed else head
 
 
-def zip_project(folder: Path, commit_file: str) -> tuple[bytes, tuple[str, ...], str]:
+def zip_project(folder: Path) -> tuple[bytes, tuple[str, ...], str]:
     """The zip of the project, its entries and the commit id it records."""
-    files = [f for f in project_files(folder) if f != commit_file]
+    files = [f for f in project_files(folder) if f != COMMIT_FILE]
     commit = commit_id(folder)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in files:
             archive.write(folder / name, name)
         if commit:
-            archive.writestr(commit_file, commit + "\n")
-    entries = (*files, commit_file) if commit else tuple(files)
+            archive.writestr(COMMIT_FILE, commit + "\n")
+    entries = (*files, COMMIT_FILE) if commit else tuple(files)
     return buffer.getvalue(), entries, commit
 
 
@@ -147,7 +147,7 @@ def _execution_of(aws: Aws, name: str, version_id: str, since: float) -> str:
     )
 
 
-def ship(aws: Aws, name: str, folder: Path, commit_file: str, say: Say) -> Shipped:
+def ship(aws: Aws, name: str, folder: Path, say: Say) -> Shipped:
     """Upload the project (S3 source) or start an execution (connection source)."""
     source = pipeline_source(pipeline.definition(aws, name))
     if source.provider != "S3":
@@ -157,7 +157,7 @@ def ship(aws: Aws, name: str, folder: Path, commit_file: str, say: Say) -> Shipp
             "repository's branch, not this folder: push your commits there first)"
         )
         return Shipped(source, started["pipelineExecutionId"])
-    body, files, commit = zip_project(folder, commit_file)
+    body, files, commit = zip_project(folder)
     since = time.time() - 5  # clocks of this machine and AWS differ a little
     put = aws.call(
         "s3", "put_object", Bucket=source.bucket, Key=source.key, Body=body,

@@ -163,7 +163,7 @@ def test_outside_git_the_zip_follows_gitignore(tmp_path: Path) -> None:
     for name in ("app.py", "x.pyc", "keep.pyc", "out/root.yaml", "pkg/mod.py", ".git/HEAD"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name)
-    data, entries, commit = push.zip_project(tmp_path, COMMIT_FILE)
+    data, entries, commit = push.zip_project(tmp_path)
     assert commit == ""  # not a checkout: no commit file
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sorted(archive.namelist()) == sorted(entries)
@@ -215,7 +215,7 @@ def test_push_with_a_repository_source_starts_the_pipeline(tmp_path: Path) -> No
         stubs["codepipeline"].add_response(
             "start_pipeline_execution", {"pipelineExecutionId": "e1"}, {"name": "shop-pipeline"}
         )
-        shipped = push.ship(aws, "shop-pipeline", tmp_path, COMMIT_FILE, said.append)
+        shipped = push.ship(aws, "shop-pipeline", tmp_path, said.append)
     assert (shipped.execution_id, shipped.files) == ("e1", ())
     assert said == [
         "started pipeline shop-pipeline: it builds acme/shop@main (the repository's branch, "
